@@ -1,0 +1,106 @@
+package dev.pipeline.api;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the API service. Each is set by the environment variable named in its
+ * comment (Spring's relaxed binding), and README lists them all.
+ *
+ * @param token where the token lives and how it is cached
+ * @param queue the queue the API publishes to
+ * @param body limits on request bodies
+ * @param key the object-key layout the worker writes, reported to clients
+ */
+@Validated
+@ConfigurationProperties("ingest")
+public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultValue Queue queue,
+		@Valid @DefaultValue Body body, @Valid @DefaultValue Key key) {
+
+	/** The SQS message size limit, which no body limit may exceed. */
+	public static final long SQS_MESSAGE_LIMIT = 1024 * 1024;
+
+	/**
+	 * The token in SSM Parameter Store.
+	 *
+	 * @param parameter {@code INGEST_TOKEN_PARAMETER}: name of the SecureString parameter
+	 * @param ttl {@code INGEST_TOKEN_TTL}: how often the value is read again; a rotated
+	 * token is accepted within this time
+	 * @param grace {@code INGEST_TOKEN_GRACE}: how long the last value read stays valid
+	 * while SSM cannot be read; at least {@code ttl}
+	 * @param cooldown {@code INGEST_TOKEN_COOLDOWN}: least time between two reads caused
+	 * by a token that did not match
+	 */
+	public record Token(@NotBlank @DefaultValue("/ingest-pipeline/token") String parameter,
+			@NotNull @DefaultValue("60s") Duration ttl, @NotNull @DefaultValue("1h") Duration grace,
+			@NotNull @DefaultValue("5s") Duration cooldown) {
+
+		@AssertTrue(message = "ttl must be between 1s and 1h")
+		boolean isTtlInRange() {
+			return this.ttl == null
+					|| (this.ttl.compareTo(Duration.ofSeconds(1)) >= 0 && this.ttl.compareTo(Duration.ofHours(1)) <= 0);
+		}
+
+		@AssertTrue(message = "grace must be at least ttl")
+		boolean isGraceAtLeastTtl() {
+			return this.ttl == null || this.grace == null || this.grace.compareTo(this.ttl) >= 0;
+		}
+
+		@AssertTrue(message = "cooldown must be between 100ms and ttl")
+		boolean isCooldownInRange() {
+			return this.ttl == null || this.cooldown == null
+					|| (this.cooldown.toMillis() >= 100 && this.cooldown.compareTo(this.ttl) <= 0);
+		}
+
+	}
+
+	/**
+	 * The SQS queue.
+	 *
+	 * @param name {@code INGEST_QUEUE_NAME}: the queue's name, resolved to its URL at
+	 * start
+	 * @param connections {@code INGEST_QUEUE_CONNECTIONS}: size of the SQS HTTP
+	 * connection pool; at least the number of request threads
+	 */
+	public record Queue(@NotBlank @DefaultValue("emails") String name,
+			@Min(1) @Max(4096) @DefaultValue("200") int connections) {
+	}
+
+	/**
+	 * Request body limits.
+	 *
+	 * @param limit {@code INGEST_BODY_LIMIT}: largest body accepted, at most the SQS
+	 * message limit (1 MiB)
+	 * @param depth {@code INGEST_BODY_DEPTH}: deepest JSON nesting accepted
+	 */
+	public record Body(@NotNull @DefaultValue("256KB") DataSize limit,
+			@Min(2) @Max(500) @DefaultValue("32") int depth) {
+
+		@AssertTrue(message = "limit must be between 1KB and the SQS message limit of 1MB")
+		boolean isLimitInRange() {
+			return this.limit == null || (this.limit.toBytes() >= 1024 && this.limit.toBytes() <= SQS_MESSAGE_LIMIT);
+		}
+
+	}
+
+	/**
+	 * The object-key layout.
+	 *
+	 * @param prefix {@code INGEST_KEY_PREFIX}: the worker's key prefix, e.g.
+	 * {@code emails/}
+	 */
+	public record Key(@NotNull @DefaultValue("emails/") String prefix) {
+	}
+
+}

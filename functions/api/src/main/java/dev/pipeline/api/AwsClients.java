@@ -1,0 +1,43 @@
+package dev.pipeline.api;
+
+import java.time.Duration;
+
+import dev.pipeline.core.AwsSettings;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The SDK clients, configured from the SDK's standard settings.
+ */
+@Configuration(proxyBeanMethods = false)
+class AwsClients {
+
+	@Bean(destroyMethod = "close")
+	SqsClient sqsClient(Environment environment, ApiProperties properties) {
+		int connections = properties.queue().connections();
+		return AwsSettings.apply(SqsClient.builder(), "SQS", environment::getProperty)
+			.httpClientBuilder(ApacheHttpClient.builder()
+				.maxConnections(connections)
+				.connectionTimeout(Duration.ofSeconds(2))
+				.connectionAcquisitionTimeout(Duration.ofSeconds(2)))
+			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(5))
+				.apiCallAttemptTimeout(Duration.ofSeconds(2)))
+			.build();
+	}
+
+	@Bean(destroyMethod = "close")
+	SsmClient ssmClient(Environment environment) {
+		return AwsSettings.apply(SsmClient.builder(), "SSM", environment::getProperty)
+			.httpClientBuilder(ApacheHttpClient.builder().maxConnections(4).connectionTimeout(Duration.ofSeconds(2)))
+			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(3))
+				.apiCallAttemptTimeout(Duration.ofSeconds(1)))
+			.build();
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.pipeline.api.ingest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
+
+import dev.pipeline.api.ApiProperties;
+import dev.pipeline.api.queue.QueuePublisher;
+import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.core.QueueMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code ingest} function: takes a request body, checks it in the contract's order
+ * (shape, then token, then data rules), publishes {@code data} to the queue and tells the
+ * client the message id and the object key the worker will write.
+ * <p>
+ * Failures are thrown as typed exceptions; the web layer maps them to statuses.
+ */
+@Component(IngestFunction.NAME)
+public class IngestFunction implements Function<byte[], IngestAccepted> {
+
+	/** The function's name in the function catalog. */
+	public static final String NAME = "ingest";
+
+	private static final Logger logger = LoggerFactory.getLogger(IngestFunction.class);
+
+	private final IngestRequestParser parser;
+
+	private final IngestValidator validator = new IngestValidator();
+
+	private final TokenVerifier tokens;
+
+	private final QueuePublisher publisher;
+
+	private final ObjectKeys keys;
+
+	private final Clock clock;
+
+	private final Counter accepted;
+
+	IngestFunction(ApiProperties properties, TokenVerifier tokens, QueuePublisher publisher, Clock clock,
+			MeterRegistry meters) {
+		this.parser = new IngestRequestParser(properties.body().depth());
+		this.tokens = tokens;
+		this.publisher = publisher;
+		this.keys = new ObjectKeys(properties.key().prefix());
+		this.clock = clock;
+		this.accepted = meters.counter("ingest.requests", "outcome", "accepted", "reason", "none");
+	}
+
+	@Override
+	public IngestAccepted apply(byte[] body) {
+		IngestRequest request = this.parser.parse(body);
+		this.tokens.verify(request.token());
+		Instant now = this.clock.instant();
+		this.validator.validate(request, now);
+		Instant ingestedAt = QueueMessage.truncate(now);
+		String messageId = this.publisher.publish(request.dataJson(), ingestedAt);
+		this.accepted.increment();
+		IngestAccepted result = new IngestAccepted(messageId, this.keys.keyFor(ingestedAt, messageId));
+		logger.atInfo()
+			.addKeyValue("messageId", messageId)
+			.addKeyValue("bytes", request.dataJson().length())
+			.log("Accepted");
+		return result;
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.pipeline.api.ingest;
+
+import java.nio.charset.StandardCharsets;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * Reads a request body in one streaming pass: checks that it is one JSON object with only
+ * {@code token} and {@code data}, no repeated member anywhere and no nesting deeper than
+ * the limit, and cuts the {@code data} object out of the body byte for byte, so the queue
+ * carries exactly what the client sent.
+ */
+class IngestRequestParser {
+
+	private static final String TIMESTREAM = "email_timestream";
+
+	private final JsonFactory json;
+
+	private final int maxDepth;
+
+	IngestRequestParser(int maxDepth) {
+		this.maxDepth = maxDepth;
+		this.json = JsonFactory.builder()
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+			.build();
+	}
+
+	IngestRequest parse(byte[] body) {
+		for (byte b : body) {
+			if (b == 0) {
+				throw new MalformedRequestException("The body must be UTF-8 JSON; it contains a NUL byte");
+			}
+		}
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new MalformedRequestException(
+						"The body must be a JSON object with the members 'token' and 'data'");
+			}
+			String token = null;
+			JsonToken dataKind = null;
+			String dataJson = null;
+			IngestRequest.Scalar timestream = null;
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				JsonToken value = parser.nextToken();
+				if ("token".equals(name)) {
+					token = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					parser.skipChildren();
+				}
+				else if ("data".equals(name)) {
+					dataKind = value;
+					if (value == JsonToken.START_OBJECT) {
+						int start = (int) parser.currentTokenLocation().getByteOffset();
+						timestream = readData(parser);
+						int end = (int) parser.currentLocation().getByteOffset();
+						dataJson = new String(body, start, end - start, StandardCharsets.UTF_8);
+					}
+					else {
+						parser.skipChildren();
+					}
+				}
+				else {
+					throw new MalformedRequestException(
+							"Unknown top-level member; the body takes only 'token' and 'data'");
+				}
+			}
+			if (parser.nextToken() != null) {
+				throw new MalformedRequestException("The body must hold exactly one JSON object");
+			}
+			return new IngestRequest(token, dataKind, dataJson, timestream);
+		}
+		catch (StreamConstraintsException ex) {
+			throw new MalformedRequestException("The JSON is nested deeper than " + this.maxDepth + " levels");
+		}
+		catch (JacksonException ex) {
+			throw new MalformedRequestException(describe(ex));
+		}
+	}
+
+	private static IngestRequest.Scalar readData(JsonParser parser) {
+		IngestRequest.Scalar timestream = null;
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if (TIMESTREAM.equals(name)) {
+				timestream = new IngestRequest.Scalar(value, value.isScalarValue() ? parser.getString() : null);
+			}
+			parser.skipChildren();
+		}
+		return timestream;
+	}
+
+	private static String describe(JacksonException ex) {
+		String message = ex.getMessage();
+		if (message != null && message.startsWith("Duplicate Object property")) {
+			return "The JSON repeats a member name within one object";
+		}
+		TokenStreamLocation location = ex.getLocation();
+		if (location == null || location.getLineNr() < 1) {
+			return "The body is not well-formed JSON";
+		}
+		return "The body is not well-formed JSON (line " + location.getLineNr() + ", column " + location.getColumnNr()
+				+ ")";
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.pipeline.api.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.pipeline.api.ApiProperties;
+import dev.pipeline.core.QueueMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Publishes accepted data to the SQS queue. The queue's URL is looked up by name in the
+ * background at start, retried until found.
+ */
+@Component
+public class QueuePublisher implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(QueuePublisher.class);
+
+	private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+
+	private final SqsClient sqs;
+
+	private final String queueName;
+
+	private final Timer publishTimer;
+
+	private volatile String queueUrl;
+
+	private volatile ScheduledExecutorService scheduler;
+
+	QueuePublisher(SqsClient sqs, ApiProperties properties, MeterRegistry meters) {
+		this.sqs = sqs;
+		this.queueName = properties.queue().name();
+		this.publishTimer = Timer.builder("ingest.publish")
+			.description("Time to send one message to SQS")
+			.publishPercentileHistogram()
+			.register(meters);
+	}
+
+	/**
+	 * Sends one message.
+	 * @param body the message body, UTF-8 JSON
+	 * @param ingestedAt the instant the API accepted it
+	 * @return the SQS message id
+	 * @throws QueueUnavailableException if the queue is unknown or refuses the message
+	 */
+	public String publish(String body, Instant ingestedAt) {
+		String url = this.queueUrl;
+		if (url == null) {
+			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
+		}
+		Timer.Sample sample = Timer.start();
+		try {
+			return this.sqs.sendMessage((request) -> request.queueUrl(url)
+				.messageBody(body)
+				.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
+						MessageAttributeValue.builder()
+							.dataType("String")
+							.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
+							.build())))
+				.messageId();
+		}
+		catch (SdkException ex) {
+			throw new QueueUnavailableException("The queue refused the message", ex);
+		}
+		finally {
+			sample.stop(this.publishTimer);
+		}
+	}
+
+	/**
+	 * Tells whether the queue has been found.
+	 * @return {@code true} once the queue URL is known
+	 */
+	public boolean isReady() {
+		return this.queueUrl != null;
+	}
+
+	private void resolve(Duration delay) {
+		try {
+			this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).queueUrl();
+			logger.info("Publishing to queue {}", this.queueName);
+		}
+		catch (SdkException ex) {
+			logger.warn("Queue {} not found yet ({}); retrying in {} ms", this.queueName, ex.getClass().getSimpleName(),
+					delay.toMillis());
+			ScheduledExecutorService executor = this.scheduler;
+			if (executor != null && !executor.isShutdown()) {
+				Duration next = (delay.multipliedBy(2).compareTo(MAX_RETRY) < 0) ? delay.multipliedBy(2) : MAX_RETRY;
+				executor.schedule(() -> resolve(next), delay.toMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "queue-lookup");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler = executor;
+		executor.execute(() -> resolve(Duration.ofMillis(250)));
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+}

@@ -1,0 +1,209 @@
+package dev.pipeline.api.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Checks a presented token against the current value in SSM.
+ * <p>
+ * Only a SHA-256 digest of the value is kept, and digests are compared in constant time,
+ * so neither the value nor its length leaks through timing. The value is read again every
+ * {@code ttl} in the background; a token that does not match may cause one extra read, at
+ * most once per {@code cooldown}, so that a just-rotated token works at once. While SSM
+ * cannot be read, the last value stays valid for {@code grace} after it was read.
+ */
+public class TokenVerifier implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenVerifier.class);
+
+	private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+	private final TokenSource source;
+
+	private final Clock clock;
+
+	private final Duration ttl;
+
+	private final Duration grace;
+
+	private final Duration cooldown;
+
+	private final MeterRegistry meters;
+
+	private final ReentrantLock refreshLock = new ReentrantLock();
+
+	private volatile Known known;
+
+	private volatile Instant lastAttempt;
+
+	private volatile ScheduledExecutorService scheduler;
+
+	private Duration retryDelay = FIRST_RETRY;
+
+	TokenVerifier(TokenSource source, Clock clock, Duration ttl, Duration grace, Duration cooldown,
+			MeterRegistry meters) {
+		this.source = source;
+		this.clock = clock;
+		this.ttl = ttl;
+		this.grace = grace;
+		this.cooldown = cooldown;
+		this.meters = meters;
+	}
+
+	/**
+	 * Verifies a presented token.
+	 * @param presented the token from the request, possibly {@code null}
+	 * @throws InvalidTokenException if it is missing, empty or wrong
+	 * @throws TokenUnavailableException if no valid value is known to compare with
+	 */
+	public void verify(String presented) {
+		if (presented == null || presented.isEmpty()) {
+			throw new InvalidTokenException();
+		}
+		byte[] digest = digest(presented);
+		if (matches(current(), digest)) {
+			return;
+		}
+		if (refreshAfterMismatch() && matches(current(), digest)) {
+			return;
+		}
+		throw new InvalidTokenException();
+	}
+
+	/**
+	 * Tells whether a valid value is known, so that requests can be verified.
+	 * @return {@code true} once a value was read and while it is within its grace
+	 */
+	public boolean isReady() {
+		Known value = this.known;
+		return value != null && !isExpired(value);
+	}
+
+	/**
+	 * Reads the value now.
+	 * @param trigger why, for the metric: {@code schedule} or {@code mismatch}
+	 * @return whether the read succeeded
+	 */
+	boolean refresh(String trigger) {
+		this.refreshLock.lock();
+		try {
+			this.lastAttempt = this.clock.instant();
+			byte[] digest = digest(this.source.read());
+			this.known = new Known(digest, this.clock.instant());
+			count(trigger, "success");
+			return true;
+		}
+		catch (RuntimeException ex) {
+			count(trigger, "failure");
+			logger.warn("Could not read the token ({}): {}; {}", trigger, ex.getClass().getSimpleName(),
+					isReady() ? "keeping the cached value" : "no valid value is known");
+			return false;
+		}
+		finally {
+			this.refreshLock.unlock();
+		}
+	}
+
+	private boolean refreshAfterMismatch() {
+		this.refreshLock.lock();
+		try {
+			Instant last = this.lastAttempt;
+			if (last != null && this.clock.instant().isBefore(last.plus(this.cooldown))) {
+				return false;
+			}
+			return refresh("mismatch");
+		}
+		finally {
+			this.refreshLock.unlock();
+		}
+	}
+
+	private Known current() {
+		Known value = this.known;
+		if (value == null || isExpired(value)) {
+			throw new TokenUnavailableException(Duration.ofSeconds(Math.max(1, this.cooldown.toSeconds())));
+		}
+		return value;
+	}
+
+	private boolean isExpired(Known value) {
+		return this.clock.instant().isAfter(value.readAt().plus(this.grace));
+	}
+
+	private static boolean matches(Known value, byte[] digest) {
+		return MessageDigest.isEqual(value.digest(), digest);
+	}
+
+	private void count(String trigger, String outcome) {
+		this.meters.counter("ingest.token.refreshes", "trigger", trigger, "outcome", outcome).increment();
+	}
+
+	private void scheduledRefresh() {
+		Duration next;
+		if (refresh("schedule")) {
+			this.retryDelay = FIRST_RETRY;
+			next = this.ttl;
+		}
+		else {
+			next = this.retryDelay;
+			Duration doubled = this.retryDelay.multipliedBy(2);
+			this.retryDelay = (doubled.compareTo(this.ttl) < 0) ? doubled : this.ttl;
+		}
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor != null && !executor.isShutdown()) {
+			executor.schedule(this::scheduledRefresh, next.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "token-refresh");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler = executor;
+		executor.execute(this::scheduledRefresh);
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	static byte[] digest(String value) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required by every Java platform", ex);
+		}
+	}
+
+	private record Known(byte[] digest, Instant readAt) {
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.pipeline.core;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The layout of archived objects: {@code <prefix><yyyy>/<MM>/
+ *
+<dd>/<messageId>.json}, dated by the UTC date of the instant the API accepted the message.
+ * The API tells the client this key; the worker writes to it. One implementation for
+ * both.
+ */
+public final class ObjectKeys {
+
+	/** The prefix used when none is configured. */
+	public static final String DEFAULT_PREFIX = "emails/";
+
+	private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9!_.*'()-]+/)*");
+
+	private final String prefix;
+
+	/**
+	 * Creates the layout for a prefix.
+	 * @param prefix empty, or path segments each ending in {@code /} (e.g.
+	 * {@code emails/})
+	 * @throws IllegalArgumentException if the prefix is not such a path
+	 */
+	public ObjectKeys(String prefix) {
+		Objects.requireNonNull(prefix, "prefix");
+		if (!PREFIX.matcher(prefix).matches() || ("/" + prefix).contains("/./") || ("/" + prefix).contains("/../")) {
+			throw new IllegalArgumentException("The key prefix must be empty or path segments of letters, digits and "
+					+ "!_.*'()- (not '.' or '..') each ending in '/', e.g. 'emails/'; got '" + prefix + "'");
+		}
+		this.prefix = prefix;
+	}
+
+	/**
+	 * Returns the configured prefix.
+	 * @return the prefix, e.g. {@code emails/}
+	 */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/**
+	 * Returns the key of the object for one message.
+	 * @param ingestedAt when the API accepted the message
+	 * @param messageId the SQS message id
+	 * @return the object key
+	 */
+	public String keyFor(Instant ingestedAt, String messageId) {
+		Objects.requireNonNull(ingestedAt, "ingestedAt");
+		if (messageId == null || messageId.isEmpty() || messageId.contains("/")) {
+			throw new IllegalArgumentException("A message id must be non-empty and contain no '/'");
+		}
+		LocalDate date = LocalDate.ofInstant(ingestedAt, ZoneOffset.UTC);
+		StringBuilder key = new StringBuilder(this.prefix.length() + messageId.length() + 16);
+		key.append(this.prefix).append(date.getYear()).append('/');
+		twoDigits(key, date.getMonthValue()).append('/');
+		twoDigits(key, date.getDayOfMonth()).append('/');
+		return key.append(messageId).append(".json").toString();
+	}
+
+	private static StringBuilder twoDigits(StringBuilder key, int value) {
+		return key.append((value < 10) ? "0" : "").append(value);
+	}
+
+}

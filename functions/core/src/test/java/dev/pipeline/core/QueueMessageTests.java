@@ -1,0 +1,32 @@
+package dev.pipeline.core;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class QueueMessageTests {
+
+	@Test
+	void formatsIngestedAtAsUtcWithMilliseconds() {
+		assertThat(QueueMessage.formatIngestedAt(Instant.parse("2026-11-27T10:15:30.123456Z")))
+			.isEqualTo("2026-11-27T10:15:30.123Z");
+		assertThat(QueueMessage.formatIngestedAt(Instant.parse("2026-11-27T10:15:30Z")))
+			.isEqualTo("2026-11-27T10:15:30.000Z");
+	}
+
+	@Test
+	void parsesWhatItFormats() {
+		Instant instant = Instant.parse("2026-11-27T23:59:59.999Z");
+		assertThat(QueueMessage.parseIngestedAt(QueueMessage.formatIngestedAt(instant))).contains(instant);
+	}
+
+	@Test
+	void treatsMissingOrGarbledValuesAsAbsent() {
+		assertThat(QueueMessage.parseIngestedAt(null)).isEmpty();
+		assertThat(QueueMessage.parseIngestedAt(" ")).isEmpty();
+		assertThat(QueueMessage.parseIngestedAt("yesterday")).isEmpty();
+	}
+
+}
