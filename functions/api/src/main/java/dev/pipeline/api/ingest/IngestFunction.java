@@ -67,7 +67,7 @@ public class IngestFunction implements Function<byte[], IngestAccepted> {
 		IngestAccepted result = new IngestAccepted(messageId, this.keys.keyFor(ingestedAt, messageId));
 		logger.atInfo()
 			.addKeyValue("messageId", messageId)
-			.addKeyValue("bytes", request.dataJson().length())
+			.addKeyValue("dataChars", request.dataJson().length())
 			.log("Accepted");
 		return result;
 	}

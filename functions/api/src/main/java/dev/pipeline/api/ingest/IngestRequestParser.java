@@ -1,5 +1,8 @@
 package dev.pipeline.api.ingest;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
@@ -35,11 +38,7 @@ class IngestRequestParser {
 	}
 
 	IngestRequest parse(byte[] body) {
-		for (byte b : body) {
-			if (b == 0) {
-				throw new MalformedRequestException("The body must be UTF-8 JSON; it contains a NUL byte");
-			}
-		}
+		requireUtf8(body);
 		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), body)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new MalformedRequestException(
@@ -83,6 +82,27 @@ class IngestRequestParser {
 		}
 		catch (JacksonException ex) {
 			throw new MalformedRequestException(describe(ex));
+		}
+	}
+
+	/**
+	 * Rejects bytes that are not strict UTF-8 (the parser does not check every string it
+	 * skips) and NUL bytes, which also mark UTF-16 and UTF-32 bodies.
+	 */
+	private static void requireUtf8(byte[] body) {
+		for (byte b : body) {
+			if (b == 0) {
+				throw new MalformedRequestException("The body must be UTF-8 JSON; it contains a NUL byte");
+			}
+		}
+		try {
+			StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body));
+		}
+		catch (CharacterCodingException ex) {
+			throw new MalformedRequestException("The body is not well-formed JSON: it is not valid UTF-8");
 		}
 	}
 

@@ -97,14 +97,25 @@ class IngestRequestParserTests {
 		assertMalformed("{\"data\":{}}".getBytes(StandardCharsets.UTF_16), "NUL");
 	}
 
+	@Test
+	void rejectsOverlongAndStrayUtf8SequencesInsideSkippedStrings() {
+		assertMalformed(withBytes("{\"data\":{\"x\":\"", "\"}}", (byte) 0xA0, (byte) 0xA1), "UTF-8");
+		assertMalformed(withBytes("{\"data\":{\"x\":\"", "\"}}", (byte) 0xC0, (byte) 0xAF), "UTF-8");
+		assertMalformed(withBytes("{\"data\":{\"x\":\"", "\"}}", (byte) 0xED, (byte) 0xA0, (byte) 0x80), "UTF-8");
+		assertMalformed(withBytes("{\"data\":{\"x\":\"", "\"}}", (byte) 0xFF), "UTF-8");
+	}
+
 	private static byte[] withBytes(String before, String after) {
+		return withBytes(before, after, (byte) 0xC3, (byte) 0x28);
+	}
+
+	private static byte[] withBytes(String before, String after, byte... bad) {
 		byte[] head = before.getBytes(StandardCharsets.UTF_8);
 		byte[] tail = after.getBytes(StandardCharsets.UTF_8);
-		byte[] body = new byte[head.length + 2 + tail.length];
+		byte[] body = new byte[head.length + bad.length + tail.length];
 		System.arraycopy(head, 0, body, 0, head.length);
-		body[head.length] = (byte) 0xC3;
-		body[head.length + 1] = (byte) 0x28;
-		System.arraycopy(tail, 0, body, head.length + 2, tail.length);
+		System.arraycopy(bad, 0, body, head.length, bad.length);
+		System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
 		return body;
 	}
 

@@ -1,0 +1,133 @@
+package dev.pipeline.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.SqsEmulator;
+import dev.pipeline.testsupport.SsmStub;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What the API's integration tests share: emulator wiring, a plain HTTP client and queue
+ * inspection.
+ */
+public final class ApiTestSupport {
+
+	public static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private ApiTestSupport() {
+	}
+
+	public static String newToken() {
+		return "tok-" + UUID.randomUUID();
+	}
+
+	/**
+	 * Points the application at the emulators through the SDK's standard setting names.
+	 */
+	public static void register(DynamicPropertyRegistry registry, SqsEmulator sqs, SsmStub ssm, String queueName,
+			String parameterName) {
+		registry.add("AWS_REGION", Aws.REGION::id);
+		registry.add("AWS_ACCESS_KEY_ID", () -> "local");
+		registry.add("AWS_SECRET_ACCESS_KEY", () -> "local");
+		registry.add("AWS_ENDPOINT_URL_SQS", () -> sqs.endpoint().toString());
+		registry.add("AWS_ENDPOINT_URL_SSM", () -> ssm.endpoint().toString());
+		registry.add("ingest.queue.name", () -> queueName);
+		registry.add("ingest.token.parameter", () -> parameterName);
+	}
+
+	public static HttpResponse<String> post(int port, String path, String contentType, String body,
+			Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		headers.forEach(request::header);
+		return send(request.build());
+	}
+
+	public static HttpResponse<String> postJson(int port, String body) {
+		return post(port, "/ingest", "application/json", body, Map.of());
+	}
+
+	public static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static HttpResponse<String> get(int port, String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build());
+	}
+
+	public static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+	public static String body(String token, String data) {
+		return "{\"token\":" + JSON.writeValueAsString(token) + ",\"data\":" + data + "}";
+	}
+
+	/**
+	 * Receives and deletes every message now on the queue.
+	 */
+	public static List<Message> drain(SqsClient sqs, String queueUrl) {
+		List<Message> all = new ArrayList<>();
+		while (true) {
+			List<Message> batch = sqs
+				.receiveMessage((request) -> request.queueUrl(queueUrl)
+					.maxNumberOfMessages(10)
+					.waitTimeSeconds(0)
+					.messageAttributeNames("All")
+					.messageSystemAttributeNamesWithStrings("All"))
+				.messages();
+			if (batch.isEmpty()) {
+				return all;
+			}
+			all.addAll(batch);
+			batch.forEach((message) -> sqs
+				.deleteMessage((request) -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
+		}
+	}
+
+	/**
+	 * Counts the messages on the queue, visible or in flight.
+	 */
+	public static int depth(SqsClient sqs, String queueUrl) {
+		Map<QueueAttributeName, String> attributes = sqs
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.attributes();
+		return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+				+ Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+	}
+
+}

@@ -1,0 +1,289 @@
+package dev.pipeline.api;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Flow;
+
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.SqsEmulator;
+import dev.pipeline.testsupport.SsmStub;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import static dev.pipeline.api.ApiTestSupport.body;
+import static dev.pipeline.api.ApiTestSupport.depth;
+import static dev.pipeline.api.ApiTestSupport.drain;
+import static dev.pipeline.api.ApiTestSupport.get;
+import static dev.pipeline.api.ApiTestSupport.json;
+import static dev.pipeline.api.ApiTestSupport.post;
+import static dev.pipeline.api.ApiTestSupport.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The API over real HTTP, against ElasticMQ and the SSM stub.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class IngestApiTests {
+
+	static final String QUEUE = "ingest-api-tests";
+
+	static final String PARAMETER = "/ingest-api-tests/token";
+
+	static final String TOKEN = ApiTestSupport.newToken();
+
+	static final String WRONG_TOKEN = "wrong-" + ApiTestSupport.newToken();
+
+	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+
+	static final SsmStub ssm = SsmStub.start();
+
+	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
+
+	static final SqsClient sqs = sqsEmulator.client();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void emulators(DynamicPropertyRegistry registry) {
+		ssm.putSecureString(PARAMETER, TOKEN);
+		ApiTestSupport.register(registry, sqsEmulator, ssm, QUEUE, PARAMETER);
+	}
+
+	@AfterAll
+	static void stopEmulators() {
+		sqs.close();
+		sqsEmulator.close();
+		ssm.close();
+	}
+
+	@BeforeEach
+	void readyAndEmpty() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> get(this.port, "/health").statusCode() == 200);
+		drain(sqs, queueUrl);
+	}
+
+	@Test
+	void acceptsTheFirstSeedExampleAndQueuesExactlyItsData() {
+		String data = "{\"email_timestream\":1764201600,\"hello\":\"world\"}";
+		Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, data));
+		Instant after = Instant.now();
+
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+		JsonNode accepted = json(response);
+		String messageId = accepted.get("messageId").asString();
+		List<Message> messages = drain(sqs, queueUrl);
+		assertThat(messages).hasSize(1);
+		Message message = messages.get(0);
+		assertThat(message.messageId()).isEqualTo(messageId);
+		assertThat(message.body()).isEqualTo(data).doesNotContain(TOKEN);
+		assertThat(message.messageAttributes()).containsOnlyKeys(QueueMessage.INGESTED_AT);
+		String ingestedAtText = message.messageAttributes().get(QueueMessage.INGESTED_AT).stringValue();
+		assertThat(ingestedAtText).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+		Instant ingestedAt = Instant.parse(ingestedAtText);
+		assertThat(ingestedAt).isBetween(before, after);
+		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").format(LocalDate.ofInstant(ingestedAt, ZoneOffset.UTC));
+		assertThat(accepted.get("key").asString()).isEqualTo("emails/" + day + "/" + messageId + ".json");
+		assertThat(accepted.propertyNames()).containsExactlyInAnyOrder("messageId", "key");
+	}
+
+	@Test
+	void acceptsTheFourFieldSeedExampleWithAStringTimestamp() {
+		String data = "{\"email_subject\":\"Quarterly report\",\"email_sender\":\"alice@example.com\","
+				+ "\"email_timestream\":\"1764201600\",\"email_content\":\"Numbers attached.\"}";
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, data));
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(drain(sqs, queueUrl)).singleElement().satisfies((m) -> assertThat(m.body()).isEqualTo(data));
+	}
+
+	@Test
+	void rejectsMissingEmptyAndWrongTokensWithOneIdenticalBodyAndQueuesNothing() {
+		String data = "{\"email_timestream\":1764201600}";
+		HttpResponse<String> wrong = postJson(this.port, body(WRONG_TOKEN, data));
+		HttpResponse<String> empty = postJson(this.port, body("", data));
+		HttpResponse<String> missing = postJson(this.port, "{\"data\":" + data + "}");
+		HttpResponse<String> notAString = postJson(this.port, "{\"token\":42,\"data\":" + data + "}");
+		for (HttpResponse<String> response : List.of(wrong, empty, missing, notAString)) {
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).isEqualTo(wrong.body()).doesNotContain(TOKEN).doesNotContain(WRONG_TOKEN);
+		}
+		assertThat(json(wrong).get("status").asInt()).isEqualTo(401);
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	@Test
+	void checksTheTokenBeforeTheDataRules() {
+		HttpResponse<String> response = postJson(this.port, body(WRONG_TOKEN, "{\"email_timestream\":\"soon\"}"));
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.body()).doesNotContain("email_timestream");
+		HttpResponse<String> noData = postJson(this.port, "{\"token\":\"nope\"}");
+		assertThat(noData.statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void reportsBrokenDataRulesAsProblemWithErrors() {
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600000}"));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json(response);
+		assertThat(problem.get("type").asString()).isNotBlank();
+		assertThat(problem.get("title").asString()).isNotBlank();
+		assertThat(problem.get("status").asInt()).isEqualTo(400);
+		assertThat(problem.get("detail").asString()).isNotBlank();
+		JsonNode error = problem.get("errors").get(0);
+		assertThat(error.get("field").asString()).isEqualTo("data.email_timestream");
+		assertThat(error.get("message").asString()).contains("milliseconds");
+		assertThat(response.body()).doesNotContain(TOKEN);
+		HttpResponse<String> noData = postJson(this.port, "{\"token\":\"" + TOKEN + "\"}");
+		assertThat(noData.statusCode()).isEqualTo(400);
+		assertThat(json(noData).get("errors").get(0).get("field").asString()).isEqualTo("data");
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{", "not json", "[]", "{\"token\":\"t\",\"data\":{}} trailing",
+			"{\"token\":\"t\",\"extra\":1}", "{\"token\":\"a\",\"token\":\"b\"}", "" })
+	void rejectsMalformedBodiesWith400(String body) {
+		HttpResponse<String> response = postJson(this.port, body);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	@Test
+	void rejectsDeeplyNestedJsonWith400() {
+		String deep = "[".repeat(100_000) + "]".repeat(100_000);
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, "{\"email_timestream\":1,\"x\":" + deep + "}"));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(json(response).get("detail").asString()).contains("nested deeper");
+	}
+
+	@Test
+	void rejectsOtherContentTypesWith415() {
+		String body = body(TOKEN, "{\"email_timestream\":1764201600}");
+		assertThat(post(this.port, "/ingest", "text/plain", body, Map.of()).statusCode()).isEqualTo(415);
+		assertThat(post(this.port, "/ingest", "application/x-www-form-urlencoded", body, Map.of()).statusCode())
+			.isEqualTo(415);
+		HttpResponse<String> none = post(this.port, "/ingest", null, body, Map.of());
+		assertThat(none.statusCode()).isEqualTo(415);
+		assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(post(this.port, "/ingest", "application/json; charset=utf-8", body, Map.of()).statusCode())
+			.isEqualTo(202);
+		assertThat(drain(sqs, queueUrl)).hasSize(1);
+	}
+
+	@Test
+	void rejectsBodiesOverTheLimitWith413WithOrWithoutALength() {
+		String padding = "x".repeat(256 * 1024);
+		String body = body(TOKEN, "{\"email_timestream\":1764201600,\"pad\":\"" + padding + "\"}");
+		HttpResponse<String> sized = postJson(this.port, body);
+		assertThat(sized.statusCode()).isEqualTo(413);
+		assertThat(sized.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/ingest"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.fromPublisher(unsized(body)))
+			.build();
+		assertThat(ApiTestSupport.send(chunked).statusCode()).isEqualTo(413);
+		assertThat(depth(sqs, queueUrl)).isZero();
+		String justFits = body(TOKEN, "{\"email_timestream\":1764201600,\"pad\":\"" + "y".repeat(200 * 1024) + "\"}");
+		assertThat(postJson(this.port, justFits).statusCode()).isEqualTo(202);
+		assertThat(drain(sqs, queueUrl)).singleElement()
+			.satisfies((m) -> assertThat(m.body()).hasSizeGreaterThan(200 * 1024));
+	}
+
+	@Test
+	void answersOtherMethodsOnIngestWith405AndAllowPost() {
+		for (String method : List.of("GET", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+			HttpResponse<String> response = ApiTestSupport
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/ingest"))
+					.method(method, HttpRequest.BodyPublishers.noBody())
+					.build());
+			assertThat(response.statusCode()).as(method).isEqualTo(405);
+			assertThat(response.headers().firstValue("Allow")).as(method).hasValue("POST");
+			if (!method.equals("OPTIONS")) {
+				assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			}
+		}
+	}
+
+	@Test
+	void answersUnknownPathsWith404() {
+		String body = body(TOKEN, "{\"email_timestream\":1764201600}");
+		for (String path : List.of("/", "/ingest/extra", "/ingestx", "/functionRouter", "/persist",
+				"/actuator/health")) {
+			HttpResponse<String> response = post(this.port, path, "application/json", body, Map.of());
+			assertThat(response.statusCode()).as(path).isEqualTo(404);
+			assertThat(get(this.port, path).statusCode()).as(path).isEqualTo(404);
+		}
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	@Test
+	void neverEchoesRequestHeaders() {
+		Map<String, String> headers = Map.of("X-Api-Key", "header-secret", "X-Custom-Echo", "echo-me", "X-Request-Id",
+				"client-id");
+		String good = body(TOKEN, "{\"email_timestream\":1764201600}");
+		for (String body : List.of(good, body(WRONG_TOKEN, "{}"), "{", body(TOKEN, "{}"))) {
+			HttpResponse<String> response = post(this.port, "/ingest", "application/json", body, headers);
+			assertThat(response.headers().map()).doesNotContainKeys("x-api-key", "x-custom-echo");
+			assertThat(response.headers().allValues("X-Request-Id")).singleElement().isNotEqualTo("client-id");
+			assertThat(response.body()).doesNotContain("header-secret", "echo-me", "client-id");
+		}
+		drain(sqs, queueUrl);
+	}
+
+	@Test
+	void reportsHealthAsUp() {
+		HttpResponse<String> response = get(this.port, "/health");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json(response).toString()).isEqualTo("{\"status\":\"UP\"}");
+	}
+
+	@Test
+	void neverLogsTheToken(CapturedOutput output) {
+		postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600,\"secret\":\"payload-marker\"}"));
+		postJson(this.port, body(WRONG_TOKEN, "{\"email_timestream\":1764201600}"));
+		postJson(this.port, "{\"token\":\"" + TOKEN + "\",\"data\":{\"email_timestream\":-1}}");
+		postJson(this.port, "{\"token\":\"" + TOKEN + "\"");
+		assertThat(output.getAll()).contains("Accepted")
+			.doesNotContain(TOKEN)
+			.doesNotContain(WRONG_TOKEN)
+			.doesNotContain("payload-marker");
+		drain(sqs, queueUrl);
+	}
+
+	private static Flow.Publisher<java.nio.ByteBuffer> unsized(String body) {
+		return HttpRequest.BodyPublishers.ofString(body)::subscribe;
+	}
+
+}
