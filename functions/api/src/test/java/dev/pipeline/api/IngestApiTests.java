@@ -23,6 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -69,6 +72,9 @@ class IngestApiTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void emulators(DynamicPropertyRegistry registry) {
@@ -259,6 +265,23 @@ class IngestApiTests {
 			assertThat(response.headers().allValues("X-Request-Id")).singleElement().isNotEqualTo("client-id");
 			assertThat(response.body()).doesNotContain("header-secret", "echo-me", "client-id");
 		}
+		drain(sqs, queueUrl);
+	}
+
+	@Test
+	void countsAcceptedAndRejectedRequestsByReasonAndTimesPublishing() {
+		double accepted = this.meters.counter("ingest.requests", "outcome", "accepted", "reason", "none").count();
+		double unauthorized = this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token")
+			.count();
+		long publishes = this.meters.timer("ingest.publish").count();
+		postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600}"));
+		postJson(this.port, body(WRONG_TOKEN, "{\"email_timestream\":1764201600}"));
+		assertThat(this.meters.counter("ingest.requests", "outcome", "accepted", "reason", "none").count())
+			.isEqualTo(accepted + 1);
+		assertThat(this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token").count())
+			.isEqualTo(unauthorized + 1);
+		assertThat(this.meters.timer("ingest.publish").count()).isEqualTo(publishes + 1);
+		assertThat(this.meters.find("ingest.token.refreshes").tag("outcome", "success").counter()).isNotNull();
 		drain(sqs, queueUrl);
 	}
 
