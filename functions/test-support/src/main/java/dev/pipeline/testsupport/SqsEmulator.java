@@ -87,6 +87,39 @@ public final class SqsEmulator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Creates a queue whose messages move to a dead-letter queue after
+	 * {@code maxReceiveCount} receives, as the deployed queue does.
+	 * @param name the queue name; the dead-letter queue is {@code <name>-dlq}
+	 * @param maxReceiveCount receives before a message moves to the dead-letter queue
+	 * @param visibilityTimeoutSeconds the queue's visibility timeout
+	 * @return the URLs of both queues
+	 */
+	public QueuePair createQueueWithDeadLetters(String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
+		String deadLetterUrl = createQueue(name + "-dlq");
+		try (SqsClient sqs = client()) {
+			String deadLetterArn = sqs
+				.getQueueAttributes(
+						(request) -> request.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+				.attributes()
+				.get(QueueAttributeName.QUEUE_ARN);
+			String url = createQueue(name,
+					Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds),
+							QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLetterArn
+									+ "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}"));
+			return new QueuePair(url, deadLetterUrl);
+		}
+	}
+
+	/**
+	 * A queue and its dead-letter queue.
+	 *
+	 * @param url the queue's URL
+	 * @param deadLetterUrl the dead-letter queue's URL
+	 */
+	public record QueuePair(String url, String deadLetterUrl) {
+	}
+
 	@Override
 	public void close() {
 		this.server.stopAndWait();

@@ -1,0 +1,51 @@
+package dev.pipeline.worker;
+
+import java.time.Duration;
+
+import dev.pipeline.core.AwsSettings;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * The SDK clients, configured from the SDK's standard settings. S3 uses path-style
+ * addressing when an endpoint is overridden (emulators, LocalStack), virtual-hosted style
+ * on AWS.
+ */
+@Configuration(proxyBeanMethods = false)
+class AwsClients {
+
+	@Bean(destroyMethod = "close")
+	SqsAsyncClient sqsAsyncClient(Environment environment, WorkerProperties properties) {
+		return AwsSettings.apply(SqsAsyncClient.builder(), "SQS", environment::getProperty)
+			.httpClientBuilder(NettyNioAsyncHttpClient.builder()
+				.maxConcurrency(Math.max(32, properties.queue().concurrency() / 2))
+				.connectionTimeout(Duration.ofSeconds(2)))
+			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(30)))
+			.build();
+	}
+
+	@Bean(destroyMethod = "close")
+	S3Client s3Client(Environment environment, WorkerProperties properties) {
+		S3ClientBuilder builder = AwsSettings.apply(S3Client.builder(), "S3", environment::getProperty);
+		return builder.forcePathStyle(hasEndpoint(environment))
+			.httpClientBuilder(ApacheHttpClient.builder()
+				.maxConnections(properties.queue().concurrency() + 8)
+				.connectionTimeout(Duration.ofSeconds(2)))
+			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(10))
+				.apiCallAttemptTimeout(Duration.ofSeconds(4)))
+			.build();
+	}
+
+	private static boolean hasEndpoint(Environment environment) {
+		return environment.containsProperty("AWS_ENDPOINT_URL_S3") || environment.containsProperty("AWS_ENDPOINT_URL");
+	}
+
+}

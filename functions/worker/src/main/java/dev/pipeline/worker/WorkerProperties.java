@@ -1,0 +1,73 @@
+package dev.pipeline.worker;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the worker service. Each is set by the environment variable named in its
+ * comment (Spring's relaxed binding), and README lists them all.
+ *
+ * @param queue the queue the worker drains
+ * @param bucket the bucket it writes to
+ * @param key the object-key layout
+ * @param shutdown how long a stop may take
+ */
+@Validated
+@ConfigurationProperties("persist")
+public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @DefaultValue Bucket bucket,
+		@Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown) {
+
+	/**
+	 * The SQS queue.
+	 *
+	 * @param name {@code PERSIST_QUEUE_NAME}: the queue's name
+	 * @param concurrency {@code PERSIST_QUEUE_CONCURRENCY}: most messages in process at
+	 * once, which is also the number of concurrent S3 uploads
+	 */
+	public record Queue(@NotBlank @DefaultValue("emails") String name,
+			@Min(10) @Max(1000) @DefaultValue("64") int concurrency) {
+	}
+
+	/**
+	 * The S3 bucket.
+	 *
+	 * @param name {@code PERSIST_BUCKET_NAME}: the bucket's name
+	 */
+	public record Bucket(@NotBlank @DefaultValue("ingest-pipeline-archive") String name) {
+	}
+
+	/**
+	 * The object-key layout.
+	 *
+	 * @param prefix {@code PERSIST_KEY_PREFIX}: prefix of every key, e.g. {@code emails/}
+	 */
+	public record Key(@NotNull @DefaultValue("emails/") String prefix) {
+	}
+
+	/**
+	 * Graceful shutdown.
+	 *
+	 * @param budget {@code PERSIST_SHUTDOWN_BUDGET}: how long in-flight messages may take
+	 * to finish after SIGTERM; keep it below the ECS stop timeout
+	 */
+	public record Shutdown(@NotNull @DefaultValue("20s") Duration budget) {
+
+		@AssertTrue(message = "budget must be between 1s and 110s (the ECS stop timeout is at most 120s)")
+		boolean isBudgetInRange() {
+			return this.budget == null
+					|| (this.budget.toMillis() >= 1000 && this.budget.compareTo(Duration.ofSeconds(110)) <= 0);
+		}
+
+	}
+
+}

@@ -1,0 +1,169 @@
+package dev.pipeline.worker.listener;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.worker.WorkerProperties;
+import dev.pipeline.worker.persist.PersistFunction;
+import io.awspring.cloud.sqs.listener.ListenerMode;
+import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
+import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
+import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
+import io.awspring.cloud.sqs.support.converter.SqsMessagingMessageConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Owns the SQS listener container. It starts polling only once the bucket and the queue
+ * are both reachable, so a misconfigured worker does not push every message towards the
+ * dead-letter queue; until then {@code /health} reports DOWN. On stop it stops polling
+ * and waits up to the shutdown budget for in-flight batches, whose deletes are part of
+ * the batch.
+ */
+@Component
+public class ListenerStarter implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerStarter.class);
+
+	private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+
+	private static final Duration POLL_TIMEOUT = Duration.ofSeconds(20);
+
+	private final SqsAsyncClient sqs;
+
+	private final S3Client s3;
+
+	private final WorkerProperties properties;
+
+	private final SqsMessageListenerContainer<String> container;
+
+	private final ExecutorService uploads;
+
+	private volatile ScheduledExecutorService checks;
+
+	ListenerStarter(SqsAsyncClient sqs, S3Client s3, WorkerProperties properties, PersistFunction persist) {
+		this.sqs = sqs;
+		this.s3 = s3;
+		this.properties = properties;
+		this.uploads = Executors.newFixedThreadPool(properties.queue().concurrency(), threads("upload-"));
+		this.container = buildContainer(sqs, properties, new BatchPersister(persist, this.uploads));
+	}
+
+	private static SqsMessageListenerContainer<String> buildContainer(SqsAsyncClient sqs, WorkerProperties properties,
+			BatchPersister listener) {
+		SqsMessagingMessageConverter converter = new SqsMessagingMessageConverter();
+		// Keep the body as the raw string the API sent; never bind it to a type.
+		converter.setPayloadTypeMapper((message) -> null);
+		Duration budget = properties.shutdown().budget();
+		return SqsMessageListenerContainer.<String>builder()
+			.id("persist")
+			.sqsAsyncClient(sqs)
+			.queueNames(properties.queue().name())
+			.messageListener(listener)
+			.configure((options) -> options.listenerMode(ListenerMode.BATCH)
+				.maxConcurrentMessages(properties.queue().concurrency())
+				.maxMessagesPerPoll(10)
+				.pollTimeout(POLL_TIMEOUT)
+				.acknowledgementMode(AcknowledgementMode.MANUAL)
+				.acknowledgementInterval(Duration.ZERO)
+				.acknowledgementThreshold(0)
+				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
+				.listenerShutdownTimeout(budget)
+				.acknowledgementShutdownTimeout(Duration.ofSeconds(2))
+				.messageAttributeNames(List.of(QueueMessage.INGESTED_AT))
+				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
+						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+				.messageConverter(converter)
+				.autoStartup(false))
+			.build();
+	}
+
+	/**
+	 * Tells whether the worker is polling its queue.
+	 * @return {@code true} once the bucket and queue were found and polling started
+	 */
+	public boolean isReady() {
+		return this.container.isRunning();
+	}
+
+	private void startWhenReachable(Duration delay) {
+		ScheduledExecutorService executor = this.checks;
+		if (executor == null || executor.isShutdown()) {
+			return;
+		}
+		try {
+			this.s3.headBucket((request) -> request.bucket(this.properties.bucket().name()));
+			this.sqs.getQueueUrl((request) -> request.queueName(this.properties.queue().name())).join();
+			this.container.start();
+			logger.atInfo()
+				.addKeyValue("queue", this.properties.queue().name())
+				.addKeyValue("bucket", this.properties.bucket().name())
+				.addKeyValue("concurrency", this.properties.queue().concurrency())
+				.log("Polling");
+		}
+		catch (SdkException | java.util.concurrent.CompletionException ex) {
+			logger.warn("Bucket {} or queue {} not reachable yet ({}); retrying in {} ms",
+					this.properties.bucket().name(), this.properties.queue().name(), ex.getClass().getSimpleName(),
+					delay.toMillis());
+			Duration next = (delay.multipliedBy(2).compareTo(MAX_RETRY) < 0) ? delay.multipliedBy(2) : MAX_RETRY;
+			executor.schedule(() -> startWhenReachable(next), delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(threads("listener-start-"));
+		this.checks = executor;
+		executor.execute(() -> startWhenReachable(Duration.ofMillis(250)));
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.checks;
+		this.checks = null;
+		if (executor != null) {
+			executor.shutdownNow();
+			try {
+				executor.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		if (this.container.isRunning()) {
+			logger.info("Stopping: no new polls; waiting for in-flight messages");
+			this.container.stop();
+			logger.info("Stopped");
+		}
+		this.uploads.shutdown();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.checks != null;
+	}
+
+	private static java.util.concurrent.ThreadFactory threads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

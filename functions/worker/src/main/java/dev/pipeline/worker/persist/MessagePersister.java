@@ -1,0 +1,141 @@
+package dev.pipeline.worker.persist;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.core.QueueMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The per-message core of {@code persist}: checks that the body is a JSON object, derives
+ * the key from the acceptance instant, and creates the object. It knows nothing of how
+ * the message arrived or how it is deleted.
+ */
+public class MessagePersister {
+
+	private static final Logger logger = LoggerFactory.getLogger(MessagePersister.class);
+
+	private final ArchiveWriter writer;
+
+	private final ObjectKeys keys;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	private final Timer putTimer;
+
+	private final Timer ageTimer;
+
+	private final JsonFactory json = JsonFactory.builder().build();
+
+	MessagePersister(ArchiveWriter writer, ObjectKeys keys, Clock clock, MeterRegistry meters) {
+		this.writer = writer;
+		this.keys = keys;
+		this.clock = clock;
+		this.meters = meters;
+		this.putTimer = Timer.builder("persist.put")
+			.description("Time of one conditional PutObject")
+			.publishPercentileHistogram()
+			.register(meters);
+		this.ageTimer = Timer.builder("persist.message.age")
+			.description("Time from acceptance by the API to the object in S3")
+			.publishPercentileHistogram()
+			.register(meters);
+	}
+
+	/**
+	 * Persists one message.
+	 * @param message the message
+	 * @return the key of its object
+	 * @throws PersistException if it was not persisted; the message must stay queued
+	 */
+	public String persist(QueuedMessage message) {
+		try {
+			String key = store(message);
+			return key;
+		}
+		catch (PersistException ex) {
+			this.meters.counter("persist.failures", "reason", ex.reason()).increment();
+			logger.atWarn()
+				.addKeyValue("messageId", message.messageId())
+				.addKeyValue("reason", ex.reason())
+				.addKeyValue("cause", (ex.getCause() != null) ? ex.getCause().getClass().getSimpleName() : null)
+				.log("Not persisted; the message stays on the queue: {}", ex.getMessage());
+			throw ex;
+		}
+	}
+
+	private String store(QueuedMessage message) {
+		String messageId = message.messageId();
+		if (messageId == null || messageId.isEmpty() || messageId.contains("/")) {
+			throw new PersistException("no-message-id", "The message has no usable id", null);
+		}
+		Instant ingestedAt = acceptedAt(message);
+		requireJsonObject(message.body());
+		String key = this.keys.keyFor(ingestedAt, messageId);
+		Map<String, String> metadata = Map.of("message-id", messageId, QueueMessage.INGESTED_AT,
+				QueueMessage.formatIngestedAt(ingestedAt));
+		byte[] body = message.body().getBytes(StandardCharsets.UTF_8);
+		Timer.Sample sample = Timer.start();
+		boolean created;
+		try {
+			created = this.writer.createIfAbsent(key, body, metadata);
+		}
+		finally {
+			sample.stop(this.putTimer);
+		}
+		String outcome = created ? "stored" : "already-stored";
+		this.meters.counter("persist.messages", "outcome", outcome).increment();
+		this.ageTimer.record(Duration.between(ingestedAt, this.clock.instant()));
+		logger.atInfo()
+			.addKeyValue("messageId", messageId)
+			.addKeyValue("key", key)
+			.addKeyValue("outcome", outcome)
+			.log("Persisted");
+		return key;
+	}
+
+	private static Instant acceptedAt(QueuedMessage message) {
+		Optional<Instant> ingestedAt = QueueMessage.parseIngestedAt(message.ingestedAt());
+		if (ingestedAt.isPresent()) {
+			return ingestedAt.get();
+		}
+		if (message.sentAt() != null) {
+			return message.sentAt();
+		}
+		throw new PersistException("no-timestamp", "The message has neither ingested-at nor SentTimestamp", null);
+	}
+
+	private void requireJsonObject(String body) {
+		if (body == null) {
+			throw new PersistException("not-json", "The message has no body", null);
+		}
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new PersistException("not-json", "The body is not a JSON object", null);
+			}
+			parser.skipChildren();
+			if (parser.nextToken() != null) {
+				throw new PersistException("not-json", "The body holds more than one JSON value", null);
+			}
+		}
+		catch (JacksonException ex) {
+			throw new PersistException("not-json", "The body is not well-formed JSON", null);
+		}
+	}
+
+}

@@ -1,0 +1,191 @@
+package dev.pipeline.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.S3Emulator;
+import dev.pipeline.testsupport.SqsEmulator;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import static dev.pipeline.worker.WorkerTestSupport.depth;
+import static dev.pipeline.worker.WorkerTestSupport.health;
+import static dev.pipeline.worker.WorkerTestSupport.keys;
+import static dev.pipeline.worker.WorkerTestSupport.send;
+import static dev.pipeline.worker.WorkerTestSupport.sendMany;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The worker's real listener container against ElasticMQ and s3proxy.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class PersistWorkerTests {
+
+	static final String QUEUE = "persist-worker-tests";
+
+	static final String BUCKET = "persist-worker-tests";
+
+	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+
+	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+
+	static final SqsEmulator.QueuePair queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 5, 30);
+
+	static final SqsClient sqs = sqsEmulator.client();
+
+	static final S3Client s3 = s3Emulator.client();
+
+	static final ObjectKeys KEYS = new ObjectKeys("emails/");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@DynamicPropertySource
+	static void emulators(DynamicPropertyRegistry registry) {
+		s3Emulator.createBucket(BUCKET);
+		WorkerTestSupport.register(registry, sqsEmulator, s3Emulator, QUEUE, BUCKET);
+	}
+
+	@AfterAll
+	static void stopEmulators() {
+		sqs.close();
+		s3.close();
+		sqsEmulator.close();
+		s3Emulator.close();
+	}
+
+	@BeforeEach
+	void polling() {
+		await().atMost(Duration.ofSeconds(15)).until(() -> health(this.port) == 200);
+	}
+
+	@Test
+	void storesOneMessageByteForByteAtItsKeyAndDeletesIt() {
+		String body = "{ \"email_timestream\" : 1764201600,\n \"hello\":\"wörld ✉ \uD83D\uDCE7\", \"n\": 1.50e3 }";
+		Instant ingestedAt = Instant.parse("2026-11-27T10:15:30.123Z");
+		String id = send(sqs, queues.url(), body, ingestedAt);
+		String key = "emails/2026/11/27/" + id + ".json";
+
+		ResponseBytes<GetObjectResponse> object = awaitObject(key);
+		assertThat(object.asByteArray()).isEqualTo(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		assertThat(object.response().contentType()).isEqualTo("application/json");
+		assertThat(object.response().metadata()).containsExactlyInAnyOrderEntriesOf(
+				Map.of("message-id", id, QueueMessage.INGESTED_AT, "2026-11-27T10:15:30.123Z"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
+		assertThat(depth(sqs, queues.deadLetterUrl())).isZero();
+	}
+
+	@Test
+	void datesKeysByIngestedAtAcrossUtcMidnight() {
+		String before = send(sqs, queues.url(), "{\"n\":1}", Instant.parse("2025-12-31T23:59:59.999Z"));
+		String after = send(sqs, queues.url(), "{\"n\":2}", Instant.parse("2026-01-01T00:00:00.000Z"));
+		awaitObject("emails/2025/12/31/" + before + ".json");
+		awaitObject("emails/2026/01/01/" + after + ".json");
+	}
+
+	@Test
+	void fallsBackToSentTimestampWithoutIngestedAt() {
+		Instant sentAfter = Instant.now();
+		String id = sqs.sendMessage((request) -> request.queueUrl(queues.url()).messageBody("{\"n\":3}")).messageId();
+		Instant sentBefore = Instant.now();
+		String keyToday = KEYS.keyFor(sentAfter, id);
+		String keyLater = KEYS.keyFor(sentBefore, id);
+		await().atMost(Duration.ofSeconds(10)).until(() -> exists(keyToday) || exists(keyLater));
+		String key = exists(keyToday) ? keyToday : keyLater;
+		String stamped = s3.headObject((request) -> request.bucket(BUCKET).key(key))
+			.metadata()
+			.get(QueueMessage.INGESTED_AT);
+		assertThat(Instant.parse(stamped)).isBetween(sentAfter.minusSeconds(1), sentBefore.plusSeconds(1));
+	}
+
+	@Test
+	void aRedeliveredMessageWhoseObjectExistsIsNotOverwrittenButDeleted() {
+		Instant ingestedAt = Instant.parse("2026-11-20T08:00:00.000Z");
+		String id = sqs
+			.sendMessage((request) -> request.queueUrl(queues.url())
+				.messageBody("{\"second\":true}")
+				.delaySeconds(2)
+				.messageAttributes(WorkerTestSupport.attributes(ingestedAt)))
+			.messageId();
+		String key = KEYS.keyFor(ingestedAt, id);
+		s3.putObject((request) -> request.bucket(BUCKET).key(key), RequestBody.fromString("{\"first\":true}"));
+		double alreadyStored = this.meters.counter("persist.messages", "outcome", "already-stored").count();
+
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> this.meters.counter("persist.messages", "outcome", "already-stored").count() > alreadyStored);
+		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
+		assertThat(s3.getObjectAsBytes((request) -> request.bucket(BUCKET).key(key)).asUtf8String())
+			.isEqualTo("{\"first\":true}");
+	}
+
+	@Test
+	void drainsAThousandMessagesConcurrentlyIntoAThousandObjects() {
+		Instant ingestedAt = Instant.parse("2031-03-03T03:03:03.003Z");
+		List<String> bodies = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			bodies.add("{\"email_timestream\":1764201600,\"n\":" + i + "}");
+		}
+		long start = System.nanoTime();
+		List<String> ids = sendMany(sqs, queues.url(), bodies, ingestedAt);
+		await().atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> keys(s3, BUCKET, "emails/2031/03/03/").size() == 1000 && depth(sqs, queues.url()) == 0);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		System.out.printf("DRAIN 1000 messages sent and persisted in %.2f s: %.0f messages/s%n", seconds,
+				1000 / seconds);
+
+		List<String> stored = keys(s3, BUCKET, "emails/2031/03/03/");
+		Set<String> expected = new HashSet<>();
+		ids.forEach((id) -> expected.add(KEYS.keyFor(ingestedAt, id)));
+		assertThat(stored).hasSize(1000).doesNotHaveDuplicates();
+		assertThat(new HashSet<>(stored)).isEqualTo(expected);
+		for (int i = 0; i < 1000; i += 97) {
+			String key = KEYS.keyFor(ingestedAt, ids.get(i));
+			assertThat(s3.getObjectAsBytes((request) -> request.bucket(BUCKET).key(key)).asUtf8String())
+				.isEqualTo(bodies.get(i));
+		}
+		assertThat(depth(sqs, queues.deadLetterUrl())).isZero();
+	}
+
+	@Test
+	void servesHealthAndNothingElse() {
+		assertThat(health(this.port)).isEqualTo(200);
+		assertThat(WorkerTestSupport.health(this.port + 0)).isEqualTo(200);
+	}
+
+	private boolean exists(String key) {
+		return keys(s3, BUCKET, key).contains(key);
+	}
+
+	private ResponseBytes<GetObjectResponse> awaitObject(String key) {
+		await().atMost(Duration.ofSeconds(15)).until(() -> exists(key));
+		return s3.getObjectAsBytes((request) -> request.bucket(BUCKET).key(key));
+	}
+
+}
