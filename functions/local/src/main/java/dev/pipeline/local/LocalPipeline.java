@@ -1,0 +1,337 @@
+package dev.pipeline.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.S3Emulator;
+import dev.pipeline.testsupport.SqsEmulator;
+import dev.pipeline.testsupport.SsmStub;
+
+/**
+ * The whole pipeline on one machine, with no AWS account and no Docker: ElasticMQ for SQS
+ * (queue and dead-letter queue), s3proxy for S3 (a bucket that is a folder on disk) and a
+ * stub of SSM Parameter Store holding the token run in this process; the API and the
+ * worker run as their own processes from their executable jars, configured by environment
+ * variables exactly as their containers are.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+	public static final String QUEUE = "emails";
+
+	public static final String BUCKET = "ingest-pipeline-archive";
+
+	public static final String PARAMETER = "/ingest-pipeline/token";
+
+	public static final int MAX_RECEIVE_COUNT = 5;
+
+	public static final int VISIBILITY_TIMEOUT_SECONDS = 60;
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	private final Settings settings;
+
+	private final SqsEmulator sqs;
+
+	private final SsmStub ssm;
+
+	private final S3Emulator s3;
+
+	private final SqsEmulator.QueuePair queues;
+
+	private final List<Service> services = new ArrayList<>();
+
+	private LocalPipeline(Settings settings) {
+		this.settings = settings;
+		this.sqs = SqsEmulator.start(settings.ports().sqs());
+		this.queues = this.sqs.createQueueWithDeadLetters(QUEUE, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
+		this.ssm = SsmStub.start(settings.ports().ssm());
+		this.ssm.putSecureString(PARAMETER, settings.token());
+		this.s3 = S3Emulator.onDisk(settings.storage(), settings.ports().s3());
+		this.s3.createBucket(BUCKET);
+	}
+
+	/**
+	 * Starts the emulators, then the worker and the API, and waits until both report
+	 * healthy.
+	 * @param settings where to keep objects, the token, the jars and the ports
+	 * @return the running pipeline
+	 */
+	public static LocalPipeline start(Settings settings) {
+		LocalPipeline pipeline = new LocalPipeline(settings);
+		try {
+			Ports ports = settings.ports();
+			pipeline.services.add(pipeline.launch("worker", settings.workerJar(), pipeline.workerEnvironment(),
+					port(ports.worker())));
+			pipeline.services
+				.add(pipeline.launch("api", settings.apiJar(), pipeline.apiEnvironment(), port(ports.api())));
+			for (Service service : pipeline.services) {
+				service.awaitHealthy(START_TIMEOUT);
+			}
+			return pipeline;
+		}
+		catch (RuntimeException ex) {
+			pipeline.close();
+			throw ex;
+		}
+	}
+
+	private Service launch(String name, Path jar, Map<String, String> environment, int port) {
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("No " + name + " jar at " + jar.toAbsolutePath()
+					+ "; build it first with ./mvnw -DskipTests install");
+		}
+		Map<String, String> env = new LinkedHashMap<>(environment);
+		env.put("SERVER_PORT", Integer.toString(port));
+		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(freePort()));
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.addAll(this.settings.jvmOptions());
+		command.add("-jar");
+		command.add(jar.toAbsolutePath().toString());
+		ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+		builder.environment().putAll(env);
+		try {
+			return new Service(name, builder.start(), URI.create("http://localhost:" + port), System.nanoTime());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not start the " + name, ex);
+		}
+	}
+
+	private Map<String, String> aws() {
+		Map<String, String> env = new LinkedHashMap<>();
+		env.put("AWS_REGION", Aws.REGION.id());
+		env.put("AWS_ACCESS_KEY_ID", "local");
+		env.put("AWS_SECRET_ACCESS_KEY", "local");
+		env.put("AWS_ENDPOINT_URL_SQS", this.sqs.endpoint().toString());
+		env.put("AWS_ENDPOINT_URL_SSM", this.ssm.endpoint().toString());
+		env.put("AWS_ENDPOINT_URL_S3", this.s3.endpoint().toString());
+		return env;
+	}
+
+	private Map<String, String> apiEnvironment() {
+		Map<String, String> env = aws();
+		env.put("INGEST_QUEUE_NAME", QUEUE);
+		env.put("INGEST_TOKEN_PARAMETER", PARAMETER);
+		env.putAll(this.settings.apiEnvironment());
+		return env;
+	}
+
+	private Map<String, String> workerEnvironment() {
+		Map<String, String> env = aws();
+		env.put("PERSIST_QUEUE_NAME", QUEUE);
+		env.put("PERSIST_BUCKET_NAME", BUCKET);
+		env.putAll(this.settings.workerEnvironment());
+		return env;
+	}
+
+	public URI apiUrl() {
+		return this.services.get(1).url();
+	}
+
+	public URI workerUrl() {
+		return this.services.get(0).url();
+	}
+
+	public List<Service> services() {
+		return List.copyOf(this.services);
+	}
+
+	public URI sqsEndpoint() {
+		return this.sqs.endpoint();
+	}
+
+	public URI s3Endpoint() {
+		return this.s3.endpoint();
+	}
+
+	public URI ssmEndpoint() {
+		return this.ssm.endpoint();
+	}
+
+	public SqsEmulator.QueuePair queues() {
+		return this.queues;
+	}
+
+	public String token() {
+		return this.settings.token();
+	}
+
+	/**
+	 * Returns the folder that holds the bucket's objects as files.
+	 * @return the bucket's folder
+	 */
+	public Path bucketFolder() {
+		return this.settings.storage().toAbsolutePath().normalize().resolve(BUCKET);
+	}
+
+	/**
+	 * Stops the API first (no new messages), then the worker (in-flight messages finish
+	 * and are deleted), each with SIGTERM as ECS does, then the emulators. Messages still
+	 * queued are dropped with the emulated queue; stored objects stay in the folder.
+	 */
+	@Override
+	public void close() {
+		for (int i = this.services.size() - 1; i >= 0; i--) {
+			this.services.get(i).stop();
+		}
+		this.s3.close();
+		this.ssm.close();
+		this.sqs.close();
+	}
+
+	private static int port(int port) {
+		return (port != 0) ? port : freePort();
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * One service process.
+	 *
+	 * @param name {@code api} or {@code worker}
+	 * @param process the process
+	 * @param url its base URL
+	 * @param launchedAt {@link System#nanoTime()} at launch
+	 */
+	public record Service(String name, Process process, URI url, long launchedAt) {
+
+		/**
+		 * Waits until {@code GET /health} answers 200.
+		 * @param timeout how long to wait
+		 * @return the time from launch to healthy
+		 */
+		public Duration awaitHealthy(Duration timeout) {
+			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+			HttpRequest request = HttpRequest.newBuilder(this.url.resolve("/health"))
+				.timeout(Duration.ofSeconds(2))
+				.build();
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (System.nanoTime() < deadline) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException("The " + this.name + " exited with " + this.process.exitValue());
+				}
+				try {
+					if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+						return Duration.ofNanos(System.nanoTime() - this.launchedAt);
+					}
+				}
+				catch (IOException ex) {
+					// not listening yet
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+				try {
+					this.process.waitFor(50, TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+			}
+			throw new IllegalStateException("The " + this.name + " was not healthy within " + timeout);
+		}
+
+		void stop() {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(40, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	/**
+	 * How to run it.
+	 *
+	 * @param storage the folder that holds the buckets
+	 * @param token the token stored in the emulated SSM parameter
+	 * @param ports where each part listens
+	 * @param apiJar the API's executable jar
+	 * @param workerJar the worker's executable jar
+	 * @param jvmOptions options for both service JVMs
+	 * @param apiEnvironment extra API settings
+	 * @param workerEnvironment extra worker settings
+	 */
+	public record Settings(Path storage, String token, Ports ports, Path apiJar, Path workerJar,
+			List<String> jvmOptions, Map<String, String> apiEnvironment, Map<String, String> workerEnvironment) {
+
+		/**
+		 * Settings with the jars where the build leaves them under {@code root}.
+		 * @param root the repository root
+		 * @param storage the folder that holds the buckets
+		 * @param token the token
+		 * @param ports the ports
+		 * @return the settings
+		 */
+		public static Settings of(Path root, Path storage, String token, Ports ports) {
+			return new Settings(storage, token, ports, jar(root, "api"), jar(root, "worker"), List.of(), Map.of(),
+					Map.of());
+		}
+
+		private static Path jar(Path root, String module) {
+			Path target = root.resolve("functions").resolve(module).resolve("target");
+			try (var files = Files.list(target)) {
+				return files.filter((file) -> file.getFileName().toString().endsWith("-exec.jar"))
+					.findFirst()
+					.orElse(target.resolve("pipeline-" + module + "-exec.jar"));
+			}
+			catch (IOException ex) {
+				return target.resolve("pipeline-" + module + "-exec.jar");
+			}
+		}
+
+	}
+
+	/**
+	 * Ports, 0 for any free one.
+	 *
+	 * @param api the API
+	 * @param worker the worker
+	 * @param sqs ElasticMQ
+	 * @param s3 s3proxy
+	 * @param ssm the SSM stub
+	 */
+	public record Ports(int api, int worker, int sqs, int s3, int ssm) {
+
+		/** The ports README documents. */
+		public static Ports defaults() {
+			return new Ports(8080, 8081, 9324, 9000, 9326);
+		}
+
+		/** Free ports, for tests. */
+		public static Ports any() {
+			return new Ports(0, 0, 0, 0, 0);
+		}
+
+	}
+
+}

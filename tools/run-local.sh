@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline on this machine: emulated SQS, S3 and SSM, the API on :8080
+# and the worker on :8081. Needs only a JDK (17 or newer). Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B -ntp -DskipTests -Dspring-javaformat.skip=true install
+exec java -jar functions/local/target/pipeline-local.jar "$@"
