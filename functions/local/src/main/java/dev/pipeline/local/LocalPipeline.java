@@ -102,6 +102,10 @@ public final class LocalPipeline implements AutoCloseable {
 		command.add("-jar");
 		command.add(jar.toAbsolutePath().toString());
 		ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+		if (this.settings.logs() != null) {
+			Path log = this.settings.logs().resolve(name + ".log");
+			builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+		}
 		builder.environment().putAll(env);
 		try {
 			return new Service(name, builder.start(), URI.create("http://localhost:" + port), System.nanoTime());
@@ -280,9 +284,22 @@ public final class LocalPipeline implements AutoCloseable {
 	 * @param jvmOptions options for both service JVMs
 	 * @param apiEnvironment extra API settings
 	 * @param workerEnvironment extra worker settings
+	 * @param logs a folder for the services' output, or {@code null} to share this
+	 * process's
 	 */
 	public record Settings(Path storage, String token, Ports ports, Path apiJar, Path workerJar,
-			List<String> jvmOptions, Map<String, String> apiEnvironment, Map<String, String> workerEnvironment) {
+			List<String> jvmOptions, Map<String, String> apiEnvironment, Map<String, String> workerEnvironment,
+			Path logs) {
+
+		/**
+		 * Returns these settings with the services' output going to files.
+		 * @param folder where {@code api.log} and {@code worker.log} are written
+		 * @return the new settings
+		 */
+		public Settings withLogs(Path folder) {
+			return new Settings(this.storage, this.token, this.ports, this.apiJar, this.workerJar, this.jvmOptions,
+					this.apiEnvironment, this.workerEnvironment, folder);
+		}
 
 		/**
 		 * Settings with the jars where the build leaves them under {@code root}.
@@ -294,7 +311,7 @@ public final class LocalPipeline implements AutoCloseable {
 		 */
 		public static Settings of(Path root, Path storage, String token, Ports ports) {
 			return new Settings(storage, token, ports, jar(root, "api"), jar(root, "worker"), List.of(), Map.of(),
-					Map.of());
+					Map.of(), null);
 		}
 
 		private static Path jar(Path root, String module) {

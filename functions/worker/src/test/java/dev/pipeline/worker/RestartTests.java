@@ -92,7 +92,13 @@ class RestartTests {
 	}
 
 	private static ConfigurableApplicationContext start(Map<String, Object> properties) {
-		return new SpringApplicationBuilder(WorkerApplication.class).properties(properties).run();
+		// As arguments, which take precedence over application.yaml, unlike default
+		// properties.
+		String[] args = properties.entrySet()
+			.stream()
+			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+			.toArray(String[]::new);
+		return new SpringApplicationBuilder(WorkerApplication.class).run(args);
 	}
 
 }

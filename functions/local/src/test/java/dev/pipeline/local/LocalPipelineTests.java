@@ -1,0 +1,194 @@
+package dev.pipeline.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.pipeline.testsupport.SqsEmulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end: the local run as README starts it (emulators, the API and the worker as
+ * processes from their jars), driven over HTTP and checked in the bucket's folder.
+ */
+class LocalPipelineTests {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+
+	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@TempDir
+	static Path storage;
+
+	static LocalPipeline pipeline;
+
+	static SqsEmulator.QueuePair queues;
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path logs = ROOT.resolve("functions/local/target/e2e-logs");
+		Files.createDirectories(logs);
+		pipeline = LocalPipeline
+			.start(LocalPipeline.Settings.of(ROOT, storage, "e2e-" + UUID.randomUUID(), LocalPipeline.Ports.any())
+				.withLogs(logs));
+		queues = pipeline.queues();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (pipeline != null) {
+			pipeline.close();
+		}
+	}
+
+	@Test
+	void bothServicesReportHealthy() throws Exception {
+		assertThat(get(pipeline.apiUrl().resolve("/health"))).isEqualTo(200);
+		assertThat(get(pipeline.workerUrl().resolve("/health"))).isEqualTo(200);
+	}
+
+	@Test
+	void bothSeedExamplesEndAsObjectsAtTheKeysTheApiTold() throws Exception {
+		List<String> seeds = List.of("{\"email_timestream\":1764201600,\"hello\":\"world\"}",
+				"{\"email_subject\":\"Quarterly report\",\"email_sender\":\"alice@example.com\","
+						+ "\"email_timestream\":\"1764201600\",\"email_content\":\"Numbers attached.\"}");
+		for (String data : seeds) {
+			HttpResponse<String> response = ingest(data);
+			assertThat(response.statusCode()).isEqualTo(202);
+			Path object = pipeline.bucketFolder().resolve(JSON.readTree(response.body()).get("key").asString());
+			await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(object));
+			assertThat(Files.readString(object)).isEqualTo(data);
+		}
+	}
+
+	@Test
+	void aThousandConcurrentIngestsBecomeExactlyAThousandObjects() throws Exception {
+		int count = 1000;
+		Semaphore inFlight = new Semaphore(32);
+		Map<String, String> sent = new HashMap<>();
+		List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String data = "{\"email_timestream\":1764201600,\"e2e\":\"" + UUID.randomUUID() + "\",\"n\":" + i + "}";
+			inFlight.acquire();
+			CompletableFuture<HttpResponse<String>> response = HTTP
+				.sendAsync(ingestRequest(data), HttpResponse.BodyHandlers.ofString())
+				.whenComplete((r, ex) -> inFlight.release());
+			responses.add(response.thenApply((r) -> {
+				if (r.statusCode() == 202) {
+					synchronized (sent) {
+						sent.put(JSON.readTree(r.body()).get("key").asString(), data);
+					}
+				}
+				return r;
+			}));
+		}
+		CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+		assertThat(responses).allSatisfy((r) -> assertThat(r.join().statusCode()).isEqualTo(202));
+		assertThat(sent).hasSize(count);
+
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> sent.keySet()
+				.stream()
+				.allMatch((key) -> Files.isRegularFile(pipeline.bucketFolder().resolve(key))));
+		for (Map.Entry<String, String> entry : sent.entrySet()) {
+			assertThat(Files.readString(pipeline.bucketFolder().resolve(entry.getKey()), StandardCharsets.UTF_8))
+				.isEqualTo(entry.getValue());
+		}
+		try (SqsClient sqs = SqsClient.builder()
+			.endpointOverride(pipeline.sqsEndpoint())
+			.region(dev.pipeline.testsupport.Aws.REGION)
+			.credentialsProvider(dev.pipeline.testsupport.Aws.CREDENTIALS)
+			.build()) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> depth(sqs, queues.url()) == 0);
+			assertThat(depth(sqs, queues.deadLetterUrl())).isZero();
+		}
+	}
+
+	@Test
+	void theSmokeTestScriptPasses() throws Exception {
+		Assumptions.assumeTrue(onPath("aws") && onPath("jq") && onPath("curl"),
+				"the smoke test needs the AWS CLI, jq and curl (.ci/run installs them)");
+		ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("tools/smoke-test.sh").toString(),
+				pipeline.apiUrl().toString())
+			.redirectErrorStream(true);
+		Map<String, String> env = builder.environment();
+		env.put("AWS_ACCESS_KEY_ID", "local");
+		env.put("AWS_SECRET_ACCESS_KEY", "local");
+		env.put("AWS_DEFAULT_REGION", "us-east-1");
+		env.put("SMOKE_TOKEN_PARAMETER", LocalPipeline.PARAMETER);
+		env.put("SMOKE_SSM_ENDPOINT", pipeline.ssmEndpoint().toString());
+		env.put("SMOKE_BUCKET", LocalPipeline.BUCKET);
+		env.put("SMOKE_S3_ENDPOINT", pipeline.s3Endpoint().toString());
+		env.put("SMOKE_TIMEOUT", "30");
+		Process process = builder.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		System.out.println(output);
+		assertThat(process.exitValue()).as(output).isZero();
+		assertThat(output).contains("smoke-test: OK").doesNotContain(pipeline.token());
+	}
+
+	private static HttpResponse<String> ingest(String data) throws Exception {
+		return HTTP.send(ingestRequest(data), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpRequest ingestRequest(String data) {
+		String body = "{\"token\":\"" + pipeline.token() + "\",\"data\":" + data + "}";
+		return HttpRequest.newBuilder(pipeline.apiUrl().resolve("/ingest"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+	}
+
+	private static int get(URI uri) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private static int depth(SqsClient sqs, String url) {
+		return sqs
+			.getQueueAttributes((request) -> request.queueUrl(url)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.attributes()
+			.values()
+			.stream()
+			.mapToInt(Integer::parseInt)
+			.sum();
+	}
+
+	private static boolean onPath(String tool) {
+		String path = System.getenv("PATH");
+		return path != null && Stream.of(path.split(":")).anyMatch((dir) -> Files.isExecutable(Path.of(dir, tool)));
+	}
+
+}
