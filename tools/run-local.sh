@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp -DskipTests -Dspring-javaformat.skip=true install
-exec java -jar functions/local/target/pipeline-local.jar "$@"
+exec java -jar functions/local/target/pipeline-local-exec.jar "$@"

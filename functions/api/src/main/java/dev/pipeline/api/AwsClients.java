@@ -2,7 +2,9 @@ package dev.pipeline.api;
 
 import java.time.Duration;
 
+import dev.pipeline.core.AwsCallCounter;
 import dev.pipeline.core.AwsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,29 +15,38 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The SDK clients, configured from the SDK's standard settings.
+ * The SDK clients, configured from the SDK's standard settings, each request counted as
+ * {@code aws.requests{service,operation}}.
  */
 @Configuration(proxyBeanMethods = false)
 class AwsClients {
 
+	@Bean
+	AwsCallCounter awsCallCounter(MeterRegistry meters) {
+		return new AwsCallCounter((service,
+				operation) -> meters.counter("aws.requests", "service", service, "operation", operation).increment());
+	}
+
 	@Bean(destroyMethod = "close")
-	SqsClient sqsClient(Environment environment, ApiProperties properties) {
+	SqsClient sqsClient(Environment environment, ApiProperties properties, AwsCallCounter calls) {
 		int connections = properties.queue().connections();
 		return AwsSettings.apply(SqsClient.builder(), "SQS", environment::getProperty)
 			.httpClientBuilder(ApacheHttpClient.builder()
 				.maxConnections(connections)
 				.connectionTimeout(Duration.ofSeconds(2))
 				.connectionAcquisitionTimeout(Duration.ofSeconds(2)))
-			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(5))
+			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
+				.apiCallTimeout(Duration.ofSeconds(5))
 				.apiCallAttemptTimeout(Duration.ofSeconds(2)))
 			.build();
 	}
 
 	@Bean(destroyMethod = "close")
-	SsmClient ssmClient(Environment environment) {
+	SsmClient ssmClient(Environment environment, AwsCallCounter calls) {
 		return AwsSettings.apply(SsmClient.builder(), "SSM", environment::getProperty)
 			.httpClientBuilder(ApacheHttpClient.builder().maxConnections(4).connectionTimeout(Duration.ofSeconds(2)))
-			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(3))
+			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
+				.apiCallTimeout(Duration.ofSeconds(3))
 				.apiCallAttemptTimeout(Duration.ofSeconds(1)))
 			.build();
 	}

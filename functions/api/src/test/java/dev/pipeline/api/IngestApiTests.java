@@ -274,6 +274,7 @@ class IngestApiTests {
 		double unauthorized = this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token")
 			.count();
 		long publishes = this.meters.timer("ingest.publish").count();
+		double sends = this.meters.counter("aws.requests", "service", "Sqs", "operation", "SendMessage").count();
 		postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600}"));
 		postJson(this.port, body(WRONG_TOKEN, "{\"email_timestream\":1764201600}"));
 		assertThat(this.meters.counter("ingest.requests", "outcome", "accepted", "reason", "none").count())
@@ -281,6 +282,8 @@ class IngestApiTests {
 		assertThat(this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token").count())
 			.isEqualTo(unauthorized + 1);
 		assertThat(this.meters.timer("ingest.publish").count()).isEqualTo(publishes + 1);
+		assertThat(this.meters.counter("aws.requests", "service", "Sqs", "operation", "SendMessage").count())
+			.isEqualTo(sends + 1);
 		assertThat(this.meters.find("ingest.token.refreshes").tag("outcome", "success").counter()).isNotNull();
 		drain(sqs, queueUrl);
 	}

@@ -73,10 +73,10 @@ public final class LocalPipeline implements AutoCloseable {
 		LocalPipeline pipeline = new LocalPipeline(settings);
 		try {
 			Ports ports = settings.ports();
-			pipeline.services.add(pipeline.launch("worker", settings.workerJar(), pipeline.workerEnvironment(),
+			pipeline.services.add(pipeline.launch("worker", settings.workerCommand(), pipeline.workerEnvironment(),
 					port(ports.worker())));
 			pipeline.services
-				.add(pipeline.launch("api", settings.apiJar(), pipeline.apiEnvironment(), port(ports.api())));
+				.add(pipeline.launch("api", settings.apiCommand(), pipeline.apiEnvironment(), port(ports.api())));
 			for (Service service : pipeline.services) {
 				service.awaitHealthy(START_TIMEOUT);
 			}
@@ -88,19 +88,42 @@ public final class LocalPipeline implements AutoCloseable {
 		}
 	}
 
-	private Service launch(String name, Path jar, Map<String, String> environment, int port) {
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException("No " + name + " jar at " + jar.toAbsolutePath()
-					+ "; build it first with ./mvnw -DskipTests install");
-		}
+	/**
+	 * Starts one more process of a service against these emulators.
+	 * @param name a name for messages and the log file
+	 * @param command the command line, e.g. {@code java -jar api.jar}
+	 * @param api whether it is the API (else the worker)
+	 * @return the started service, not yet healthy
+	 */
+	public Service launch(String name, List<String> command, boolean api) {
+		return launch(name, command, api ? apiEnvironment() : workerEnvironment(), freePort());
+	}
+
+	/**
+	 * Stops the worker and returns how it was started, to start it again later.
+	 * @return the stopped worker
+	 */
+	public Service stopWorker() {
+		Service worker = this.services.get(0);
+		worker.stop();
+		return worker;
+	}
+
+	/**
+	 * Starts the worker again after {@link #stopWorker()}.
+	 * @return the new worker, not yet healthy
+	 */
+	public Service restartWorker() {
+		Service worker = launch("worker", this.settings.workerCommand(), workerEnvironment(), freePort());
+		this.services.set(0, worker);
+		return worker;
+	}
+
+	private Service launch(String name, List<String> command, Map<String, String> environment, int port) {
 		Map<String, String> env = new LinkedHashMap<>(environment);
 		env.put("SERVER_PORT", Integer.toString(port));
-		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(freePort()));
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.addAll(this.settings.jvmOptions());
-		command.add("-jar");
-		command.add(jar.toAbsolutePath().toString());
+		int managementPort = freePort();
+		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 		ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
 		if (this.settings.logs() != null) {
 			Path log = this.settings.logs().resolve(name + ".log");
@@ -108,7 +131,8 @@ public final class LocalPipeline implements AutoCloseable {
 		}
 		builder.environment().putAll(env);
 		try {
-			return new Service(name, builder.start(), URI.create("http://localhost:" + port), System.nanoTime());
+			return new Service(name, builder.start(), URI.create("http://localhost:" + port),
+					URI.create("http://localhost:" + managementPort), System.nanoTime());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start the " + name, ex);
@@ -216,9 +240,10 @@ public final class LocalPipeline implements AutoCloseable {
 	 * @param name {@code api} or {@code worker}
 	 * @param process the process
 	 * @param url its base URL
+	 * @param managementUrl its actuator's base URL
 	 * @param launchedAt {@link System#nanoTime()} at launch
 	 */
-	public record Service(String name, Process process, URI url, long launchedAt) {
+	public record Service(String name, Process process, URI url, URI managementUrl, long launchedAt) {
 
 		/**
 		 * Waits until {@code GET /health} answers 200.
@@ -258,7 +283,10 @@ public final class LocalPipeline implements AutoCloseable {
 			throw new IllegalStateException("The " + this.name + " was not healthy within " + timeout);
 		}
 
-		void stop() {
+		/**
+		 * Stops the process with SIGTERM and waits for it.
+		 */
+		public void stop() {
 			this.process.destroy();
 			try {
 				if (!this.process.waitFor(40, TimeUnit.SECONDS)) {
@@ -279,30 +307,19 @@ public final class LocalPipeline implements AutoCloseable {
 	 * @param storage the folder that holds the buckets
 	 * @param token the token stored in the emulated SSM parameter
 	 * @param ports where each part listens
-	 * @param apiJar the API's executable jar
-	 * @param workerJar the worker's executable jar
-	 * @param jvmOptions options for both service JVMs
+	 * @param apiCommand the command that starts the API, e.g. {@code java -jar api.jar}
+	 * @param workerCommand the command that starts the worker
 	 * @param apiEnvironment extra API settings
 	 * @param workerEnvironment extra worker settings
 	 * @param logs a folder for the services' output, or {@code null} to share this
 	 * process's
 	 */
-	public record Settings(Path storage, String token, Ports ports, Path apiJar, Path workerJar,
-			List<String> jvmOptions, Map<String, String> apiEnvironment, Map<String, String> workerEnvironment,
-			Path logs) {
+	public record Settings(Path storage, String token, Ports ports, List<String> apiCommand, List<String> workerCommand,
+			Map<String, String> apiEnvironment, Map<String, String> workerEnvironment, Path logs) {
 
 		/**
-		 * Returns these settings with the services' output going to files.
-		 * @param folder where {@code api.log} and {@code worker.log} are written
-		 * @return the new settings
-		 */
-		public Settings withLogs(Path folder) {
-			return new Settings(this.storage, this.token, this.ports, this.apiJar, this.workerJar, this.jvmOptions,
-					this.apiEnvironment, this.workerEnvironment, folder);
-		}
-
-		/**
-		 * Settings with the jars where the build leaves them under {@code root}.
+		 * Settings that start the executable jars where the build leaves them under
+		 * {@code root}, with the JDK running this process.
 		 * @param root the repository root
 		 * @param storage the folder that holds the buckets
 		 * @param token the token
@@ -310,12 +327,60 @@ public final class LocalPipeline implements AutoCloseable {
 		 * @return the settings
 		 */
 		public static Settings of(Path root, Path storage, String token, Ports ports) {
-			return new Settings(storage, token, ports, jar(root, "api"), jar(root, "worker"), List.of(), Map.of(),
-					Map.of(), null);
+			return new Settings(storage, token, ports, javaJar(jar(root, "api")), javaJar(jar(root, "worker")),
+					Map.of(), Map.of(), null);
 		}
 
-		private static Path jar(Path root, String module) {
-			Path target = root.resolve("functions").resolve(module).resolve("target");
+		/**
+		 * Returns these settings with the services' output going to files.
+		 * @param folder where {@code api.log} and {@code worker.log} are written
+		 * @return the new settings
+		 */
+		public Settings withLogs(Path folder) {
+			return new Settings(this.storage, this.token, this.ports, this.apiCommand, this.workerCommand,
+					this.apiEnvironment, this.workerEnvironment, folder);
+		}
+
+		/**
+		 * Returns these settings with extra environment for the services.
+		 * @param api extra API settings
+		 * @param worker extra worker settings
+		 * @return the new settings
+		 */
+		public Settings withEnvironment(Map<String, String> api, Map<String, String> worker) {
+			return new Settings(this.storage, this.token, this.ports, this.apiCommand, this.workerCommand, api, worker,
+					this.logs);
+		}
+
+		/**
+		 * The command {@code java -jar <jar>} with the JDK running this process.
+		 * @param jar the executable jar
+		 * @return the command
+		 */
+		public static List<String> javaJar(Path jar) {
+			if (!Files.isRegularFile(jar)) {
+				throw new IllegalStateException(
+						"No jar at " + jar.toAbsolutePath() + "; build it first with ./mvnw -DskipTests install");
+			}
+			return List.of(java(), "-jar", jar.toAbsolutePath().toString());
+		}
+
+		/**
+		 * The {@code java} of the JDK running this process.
+		 * @return its path
+		 */
+		public static String java() {
+			return ProcessHandle.current().info().command().orElse("java");
+		}
+
+		/**
+		 * The executable jar of a module, as the build leaves it.
+		 * @param root the repository root
+		 * @param module {@code api} or {@code worker}
+		 * @return the jar's path
+		 */
+		public static Path jar(Path root, String module) {
+			Path target = root.resolve("functions").resolve(module).resolve("target").toAbsolutePath().normalize();
 			try (var files = Files.list(target)) {
 				return files.filter((file) -> file.getFileName().toString().endsWith("-exec.jar"))
 					.findFirst()

@@ -2,7 +2,9 @@ package dev.pipeline.worker;
 
 import java.time.Duration;
 
+import dev.pipeline.core.AwsCallCounter;
 import dev.pipeline.core.AwsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,31 +17,39 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * The SDK clients, configured from the SDK's standard settings. S3 uses path-style
- * addressing when an endpoint is overridden (emulators, LocalStack), virtual-hosted style
- * on AWS.
+ * The SDK clients, configured from the SDK's standard settings, each request counted as
+ * {@code aws.requests{service,operation}}. S3 uses path-style addressing when an endpoint
+ * is overridden (emulators, LocalStack), virtual-hosted style on AWS.
  */
 @Configuration(proxyBeanMethods = false)
 class AwsClients {
 
+	@Bean
+	AwsCallCounter awsCallCounter(MeterRegistry meters) {
+		return new AwsCallCounter((service,
+				operation) -> meters.counter("aws.requests", "service", service, "operation", operation).increment());
+	}
+
 	@Bean(destroyMethod = "close")
-	SqsAsyncClient sqsAsyncClient(Environment environment, WorkerProperties properties) {
+	SqsAsyncClient sqsAsyncClient(Environment environment, WorkerProperties properties, AwsCallCounter calls) {
 		return AwsSettings.apply(SqsAsyncClient.builder(), "SQS", environment::getProperty)
 			.httpClientBuilder(NettyNioAsyncHttpClient.builder()
 				.maxConcurrency(Math.max(32, properties.queue().concurrency() / 2))
 				.connectionTimeout(Duration.ofSeconds(2)))
-			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(30)))
+			.overrideConfiguration(
+					(config) -> config.addExecutionInterceptor(calls).apiCallTimeout(Duration.ofSeconds(30)))
 			.build();
 	}
 
 	@Bean(destroyMethod = "close")
-	S3Client s3Client(Environment environment, WorkerProperties properties) {
+	S3Client s3Client(Environment environment, WorkerProperties properties, AwsCallCounter calls) {
 		S3ClientBuilder builder = AwsSettings.apply(S3Client.builder(), "S3", environment::getProperty);
 		return builder.forcePathStyle(hasEndpoint(environment))
 			.httpClientBuilder(ApacheHttpClient.builder()
 				.maxConnections(properties.queue().concurrency() + 8)
 				.connectionTimeout(Duration.ofSeconds(2)))
-			.overrideConfiguration((config) -> config.apiCallTimeout(Duration.ofSeconds(10))
+			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
+				.apiCallTimeout(Duration.ofSeconds(10))
 				.apiCallAttemptTimeout(Duration.ofSeconds(4)))
 			.build();
 	}
