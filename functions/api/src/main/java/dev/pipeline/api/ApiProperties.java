@@ -70,11 +70,20 @@ public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultVal
 	 *
 	 * @param name {@code INGEST_QUEUE_NAME}: the queue's name, resolved to its URL at
 	 * start
-	 * @param connections {@code INGEST_QUEUE_CONNECTIONS}: size of the SQS HTTP
-	 * connection pool; at least the number of request threads
+	 * @param connections {@code INGEST_QUEUE_CONNECTIONS}: most concurrent SQS HTTP
+	 * connections
+	 * @param linger {@code INGEST_QUEUE_LINGER}: how long a message may wait to share a
+	 * {@code SendMessageBatch} with others (a full batch of 10 goes at once); {@code 0}
+	 * sends each message alone
 	 */
 	public record Queue(@NotBlank @DefaultValue("emails") String name,
-			@Min(1) @Max(4096) @DefaultValue("200") int connections) {
+			@Min(1) @Max(4096) @DefaultValue("64") int connections, @NotNull @DefaultValue("5ms") Duration linger) {
+
+		@AssertTrue(message = "linger must be between 0 and 100ms")
+		boolean isLingerInRange() {
+			return this.linger == null || (!this.linger.isNegative() && this.linger.toMillis() <= 100);
+		}
+
 	}
 
 	/**

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -28,11 +29,10 @@ class AwsClients {
 	}
 
 	@Bean(destroyMethod = "close")
-	SqsClient sqsClient(Environment environment, ApiProperties properties, AwsCallCounter calls) {
-		int connections = properties.queue().connections();
-		return AwsSettings.apply(SqsClient.builder(), "SQS", environment::getProperty)
-			.httpClientBuilder(ApacheHttpClient.builder()
-				.maxConnections(connections)
+	SqsAsyncClient sqsClient(Environment environment, ApiProperties properties, AwsCallCounter calls) {
+		return AwsSettings.apply(SqsAsyncClient.builder(), "SQS", environment::getProperty)
+			.httpClientBuilder(NettyNioAsyncHttpClient.builder()
+				.maxConcurrency(properties.queue().connections())
 				.connectionTimeout(Duration.ofSeconds(2))
 				.connectionAcquisitionTimeout(Duration.ofSeconds(2)))
 			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)

@@ -26,10 +26,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The token's life in SSM: background refresh, rotation, and an SSM outage after the
- * first read.
+ * first read. Messages go out one by one here ({@code linger=0}), batched elsewhere.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "ingest.token.ttl=1s", "ingest.token.cooldown=200ms", "ingest.token.grace=1h" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "ingest.token.ttl=1s",
+		"ingest.token.cooldown=200ms", "ingest.token.grace=1h", "ingest.queue.linger=0s" })
 class TokenOutageTests {
 
 	static final String QUEUE = "token-outage-tests";

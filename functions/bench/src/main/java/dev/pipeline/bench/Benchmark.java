@@ -388,12 +388,16 @@ public final class Benchmark {
 			Path cache = this.work.resolve(module + (aot ? ".aot" : ".jsa"));
 			List<String> training = new ArrayList<>(List.of(LocalPipeline.Settings.java(),
 					aot ? "-XX:AOTCacheOutput=" + cache : "-XX:ArchiveClassesAtExit=" + cache,
-					"-Dspring.context.exit=onRefresh", "-jar", app.toString()));
+					"-Dspring.context.exit=onRefresh"));
+			training.addAll(LocalPipeline.Settings.JVM_OPTIONS);
+			training.addAll(List.of("-jar", app.toString()));
 			progress("Start time: training the " + (aot ? "AOT cache" : "CDS archive") + " of the " + module);
 			LocalPipeline.Service trainer = this.pipeline.launch(module + "-training", training, module.equals("api"));
 			trainer.process().waitFor(120, TimeUnit.SECONDS);
-			List<String> fast = List.of(LocalPipeline.Settings.java(),
-					aot ? "-XX:AOTCache=" + cache : "-XX:SharedArchiveFile=" + cache, "-jar", app.toString());
+			List<String> fast = new ArrayList<>(List.of(LocalPipeline.Settings.java(),
+					aot ? "-XX:AOTCache=" + cache : "-XX:SharedArchiveFile=" + cache));
+			fast.addAll(LocalPipeline.Settings.JVM_OPTIONS);
+			fast.addAll(List.of("-jar", app.toString()));
 			List<Long> cached = new ArrayList<>();
 			for (int i = 0; i < START_RUNS; i++) {
 				progress("Start time: " + module + " extracted with the cache, run " + (i + 1));

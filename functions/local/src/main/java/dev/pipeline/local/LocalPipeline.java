@@ -362,7 +362,12 @@ public final class LocalPipeline implements AutoCloseable {
 				throw new IllegalStateException(
 						"No jar at " + jar.toAbsolutePath() + "; build it first with ./mvnw -DskipTests install");
 			}
-			return List.of(java(), "-jar", jar.toAbsolutePath().toString());
+			List<String> command = new ArrayList<>();
+			command.add(java());
+			command.addAll(JVM_OPTIONS);
+			command.add("-jar");
+			command.add(jar.toAbsolutePath().toString());
+			return command;
 		}
 
 		/**

@@ -3,9 +3,14 @@ package dev.pipeline.api.queue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.core.QueueMessage;
@@ -18,12 +23,18 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * Publishes accepted data to the SQS queue. The queue's URL is looked up by name in the
- * background at start, retried until found.
+ * Publishes accepted data to the SQS queue. Concurrent requests share
+ * {@code SendMessageBatch} calls: a message waits at most the configured linger for
+ * others, and a full batch of 10 goes at once; each request still gets its own message id
+ * or failure. The queue's URL is looked up by name in the background at start, retried
+ * until found.
  */
 @Component
 public class QueuePublisher implements SmartLifecycle {
@@ -32,7 +43,11 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
-	private final SqsClient sqs;
+	private static final Duration SEND_TIMEOUT = Duration.ofSeconds(6);
+
+	private final SqsAsyncClient sqs;
+
+	private final SqsAsyncBatchManager batches;
 
 	private final String queueName;
 
@@ -42,8 +57,15 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService scheduler;
 
-	QueuePublisher(SqsClient sqs, ApiProperties properties, MeterRegistry meters) {
+	QueuePublisher(SqsAsyncClient sqs, ApiProperties properties, MeterRegistry meters) {
 		this.sqs = sqs;
+		Duration linger = properties.queue().linger();
+		this.batches = linger.isZero() ? null
+				: SqsAsyncBatchManager.builder()
+					.client(sqs)
+					.scheduledExecutor(Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")))
+					.overrideConfiguration((config) -> config.maxBatchSize(10).sendRequestFrequency(linger))
+					.build();
 		this.queueName = properties.queue().name();
 		this.publishTimer = Timer.builder("ingest.publish")
 			.description("Time to send one message to SQS")
@@ -63,19 +85,28 @@ public class QueuePublisher implements SmartLifecycle {
 		if (url == null) {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
+		SendMessageRequest request = SendMessageRequest.builder()
+			.queueUrl(url)
+			.messageBody(body)
+			.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
+					MessageAttributeValue.builder()
+						.dataType("String")
+						.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
+						.build()))
+			.build();
 		Timer.Sample sample = Timer.start();
 		try {
-			return this.sqs.sendMessage((request) -> request.queueUrl(url)
-				.messageBody(body)
-				.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
-						MessageAttributeValue.builder()
-							.dataType("String")
-							.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-							.build())))
-				.messageId();
+			CompletableFuture<SendMessageResponse> sent = (this.batches != null) ? this.batches.sendMessage(request)
+					: this.sqs.sendMessage(request);
+			return sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).messageId();
 		}
-		catch (SdkException ex) {
-			throw new QueueUnavailableException("The queue refused the message", ex);
+		catch (ExecutionException | TimeoutException | SdkException ex) {
+			throw new QueueUnavailableException("The queue refused the message",
+					(ex instanceof ExecutionException) ? ex.getCause() : ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new QueueUnavailableException("Interrupted while sending", ex);
 		}
 		finally {
 			sample.stop(this.publishTimer);
@@ -92,10 +123,10 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private void resolve(Duration delay) {
 		try {
-			this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).queueUrl();
+			this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).join().queueUrl();
 			logger.info("Publishing to queue {}", this.queueName);
 		}
-		catch (SdkException ex) {
+		catch (SdkException | CompletionException ex) {
 			logger.warn("Queue {} not found yet ({}); retrying in {} ms", this.queueName, ex.getClass().getSimpleName(),
 					delay.toMillis());
 			ScheduledExecutorService executor = this.scheduler;
@@ -108,11 +139,7 @@ public class QueuePublisher implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "queue-lookup");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(daemon("queue-lookup"));
 		this.scheduler = executor;
 		executor.execute(() -> resolve(Duration.ofMillis(250)));
 	}
@@ -124,6 +151,17 @@ public class QueuePublisher implements SmartLifecycle {
 		if (executor != null) {
 			executor.shutdownNow();
 		}
+		if (this.batches != null) {
+			this.batches.close();
+		}
+	}
+
+	private static ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	@Override
