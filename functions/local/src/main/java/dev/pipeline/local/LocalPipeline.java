@@ -318,6 +318,14 @@ public final class LocalPipeline implements AutoCloseable {
 			Map<String, String> apiEnvironment, Map<String, String> workerEnvironment, Path logs) {
 
 		/**
+		 * Memory settings of both services, as their containers use them: a small heap
+		 * (the services hold no data), the serial collector (one or two vCPUs) and small
+		 * thread stacks.
+		 */
+		public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m",
+				"-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+
+		/**
 		 * Settings that start the executable jars where the build leaves them under
 		 * {@code root}, with the JDK running this process.
 		 * @param root the repository root
