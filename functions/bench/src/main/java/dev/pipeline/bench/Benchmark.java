@@ -59,6 +59,8 @@ public final class Benchmark {
 
 	static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
 
+	static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 15));
+
 	static final int DRAIN_MESSAGES = Integer.getInteger("bench.drain", 10_000);
 
 	static final int START_RUNS = Integer.getInteger("bench.startRuns", 3);
@@ -200,8 +202,9 @@ public final class Benchmark {
 	}
 
 	private Load.Result ingest(int threads) throws Exception {
-		progress("Ingest: " + threads + " connections, warm-up then " + PHASE.toSeconds() + " s");
-		Load.run(threads, Duration.ofSeconds(3), this::postOnce);
+		progress("Ingest: " + threads + " connections, " + WARM_UP.toSeconds() + " s warm-up then " + PHASE.toSeconds()
+				+ " s");
+		Load.run(threads, WARM_UP, this::postOnce);
 		return Load.run(threads, PHASE, this::postOnce);
 	}
 

@@ -319,11 +319,12 @@ public final class LocalPipeline implements AutoCloseable {
 
 		/**
 		 * Memory settings of both services, as their containers use them: a small heap
-		 * (the services hold no data), the serial collector (one or two vCPUs) and small
-		 * thread stacks.
+		 * (the services hold no data), the serial collector (one or two vCPUs), a bounded
+		 * code cache, small thread stacks and one Netty buffer arena.
 		 */
-		public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx128m",
-				"-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+		public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx96m",
+				"-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=48m", "-Xss512k",
+				"-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
 
 		/**
 		 * Settings that start the executable jars where the build leaves them under
