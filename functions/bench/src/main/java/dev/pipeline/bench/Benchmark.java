@@ -61,6 +61,8 @@ public final class Benchmark {
 
 	static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 15));
 
+	static final String ANALYSIS_MARKER = "<!-- analysis: kept by the benchmark when it rewrites the table -->";
+
 	static final int DRAIN_MESSAGES = Integer.getInteger("bench.drain", 10_000);
 
 	static final int START_RUNS = Integer.getInteger("bench.startRuns", 3);
@@ -456,6 +458,14 @@ public final class Benchmark {
 			.append("`-Dbench.startRuns` change the phase length, the drain size and the start-time runs. The ")
 			.append("services' logs are in `functions/bench/target/run/logs/`.\n");
 		Path out = this.root.resolve("docs/benchmarks.md");
+		if (Files.exists(out)) {
+			// Keep the hand-written analysis below the marker.
+			String previous = Files.readString(out);
+			int marker = previous.indexOf(ANALYSIS_MARKER);
+			if (marker >= 0) {
+				md.append('\n').append(previous.substring(marker));
+			}
+		}
 		Files.writeString(out, md.toString());
 		System.out.println();
 		System.out.println(md);
