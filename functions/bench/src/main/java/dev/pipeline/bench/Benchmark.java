@@ -250,6 +250,7 @@ public final class Benchmark {
 				long begin = System.nanoTime();
 				this.http.sendAsync(ingestRequest(DATA), HttpResponse.BodyHandlers.ofString())
 					.thenAccept((response) -> {
+						postLatencies.add(System.nanoTime() - begin);
 						if (response.statusCode() != 202) {
 							failed.incrementAndGet();
 							return;

@@ -318,13 +318,12 @@ public final class LocalPipeline implements AutoCloseable {
 			Map<String, String> apiEnvironment, Map<String, String> workerEnvironment, Path logs) {
 
 		/**
-		 * Memory settings of both services, as their containers use them: a small heap
-		 * (the services hold no data), the serial collector (one or two vCPUs), a bounded
-		 * code cache, small thread stacks and one Netty buffer arena.
+		 * The services' JVM options, from {@code functions/jvm.options}, the file the
+		 * container images use too: a small heap (the services hold no data), the serial
+		 * collector (one or two vCPUs), a bounded code cache, small thread stacks and one
+		 * Netty buffer arena.
 		 */
-		public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx96m",
-				"-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=48m", "-Xss512k",
-				"-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1");
+		public static final List<String> JVM_OPTIONS = readJvmOptions();
 
 		/**
 		 * Settings that start the executable jars where the build leaves them under
@@ -377,6 +376,21 @@ public final class LocalPipeline implements AutoCloseable {
 			command.add("-jar");
 			command.add(jar.toAbsolutePath().toString());
 			return command;
+		}
+
+		private static List<String> readJvmOptions() {
+			try (var in = LocalPipeline.class.getResourceAsStream("/jvm.options")) {
+				if (in == null) {
+					throw new IllegalStateException("jvm.options is missing from the classpath");
+				}
+				return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+					.map(String::trim)
+					.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+					.toList();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
 		}
 
 		/**
