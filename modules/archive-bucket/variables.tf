@@ -1,0 +1,60 @@
+variable "name" {
+  type        = string
+  description = "Globally unique name of the bucket."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name)) && !can(regex("\\.\\.", var.name))
+    error_message = "The name must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Customer managed KMS key for SSE-KMS; null uses SSE-S3 (AES-256)."
+  default     = null
+}
+
+variable "versioning" {
+  type        = bool
+  description = "Keep earlier versions of overwritten or deleted objects."
+  default     = true
+}
+
+variable "noncurrent_version_expiration_days" {
+  type        = number
+  description = "Days after which earlier versions are deleted."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1
+    error_message = "noncurrent_version_expiration_days must be at least 1."
+  }
+}
+
+variable "transition_to_infrequent_access_days" {
+  type        = number
+  description = "Days after which objects move to STANDARD_IA; null keeps them in STANDARD."
+  default     = null
+
+  validation {
+    condition     = var.transition_to_infrequent_access_days == null || try(var.transition_to_infrequent_access_days >= 30, false)
+    error_message = "S3 moves objects to STANDARD_IA after 30 days at the earliest."
+  }
+}
+
+variable "expiration_days" {
+  type        = number
+  description = "Days after which objects are deleted; null keeps them."
+  default     = null
+
+  validation {
+    condition     = var.expiration_days == null || try(var.expiration_days >= 1, false)
+    error_message = "expiration_days must be at least 1, or null."
+  }
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete a bucket that still holds objects. Loosens the default on purpose: for throw-away environments only."
+  default     = false
+}
