@@ -1,0 +1,76 @@
+variable "name" {
+  type        = string
+  description = "Name of the load balancer and prefix of its target group, e.g. ingest-pipeline-dev."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,26}$", var.name))
+    error_message = "The name must be 1 to 26 lowercase letters, digits or hyphens (target group names are limited to 32)."
+  }
+}
+
+variable "vpc_id" {
+  type        = string
+  description = "VPC of the load balancer and its targets."
+}
+
+variable "public_subnet_ids" {
+  type        = list(string)
+  description = "Public subnets, at least two availability zones."
+
+  validation {
+    condition     = length(var.public_subnet_ids) >= 2
+    error_message = "An application load balancer needs subnets in at least two availability zones."
+  }
+}
+
+variable "ingress_cidr_blocks" {
+  type        = list(string)
+  description = "IPv4 ranges allowed to reach the listeners."
+  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for cidr in var.ingress_cidr_blocks : can(cidrnetmask(cidr))])
+    error_message = "Each entry must be an IPv4 CIDR block."
+  }
+}
+
+variable "certificate_arn" {
+  type        = string
+  description = "ACM certificate for an HTTPS listener; with it, HTTP redirects to HTTPS. Null serves plain HTTP only."
+  default     = null
+}
+
+variable "target_port" {
+  type        = number
+  description = "Container port of the API (SERVER_PORT)."
+  default     = 8080
+}
+
+variable "health_check_path" {
+  type        = string
+  description = "Readiness path of the API."
+  default     = "/health"
+}
+
+variable "deregistration_delay_seconds" {
+  type        = number
+  description = "How long a draining target keeps its in-flight requests; short, as requests take milliseconds."
+  default     = 15
+
+  validation {
+    condition     = var.deregistration_delay_seconds >= 0 && var.deregistration_delay_seconds <= 3600
+    error_message = "deregistration_delay_seconds must be between 0 and 3600."
+  }
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Refuse to delete the load balancer until this is turned off."
+  default     = false
+}
+
+variable "idle_timeout_seconds" {
+  type        = number
+  description = "Idle connection timeout."
+  default     = 60
+}
