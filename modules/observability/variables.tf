@@ -1,0 +1,67 @@
+variable "name" {
+  type        = string
+  description = "Name prefix of the dashboard, alarms and topic, e.g. ingest-pipeline-dev."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]{1,64}$", var.name))
+    error_message = "The name must be 1 to 64 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "alb_arn_suffix" {
+  type        = string
+  description = "ARN suffix of the load balancer."
+}
+
+variable "target_group_arn_suffix" {
+  type        = string
+  description = "ARN suffix of the API's target group."
+}
+
+variable "queue_name" {
+  type        = string
+  description = "Name of the ingest queue."
+}
+
+variable "dead_letter_queue_name" {
+  type        = string
+  description = "Name of the dead-letter queue."
+}
+
+variable "cluster_name" {
+  type        = string
+  description = "Name of the ECS cluster."
+}
+
+variable "service_names" {
+  type        = list(string)
+  description = "ECS services to chart (API and worker)."
+}
+
+variable "oldest_message_alarm_seconds" {
+  type        = number
+  description = "Alarm when the oldest message on the queue is older than this."
+  default     = 300
+
+  validation {
+    condition     = var.oldest_message_alarm_seconds >= 60
+    error_message = "oldest_message_alarm_seconds must be at least 60."
+  }
+}
+
+variable "error_rate_alarm_percent" {
+  type        = number
+  description = "Alarm when 5xx responses exceed this share of requests over 5 minutes."
+  default     = 1
+
+  validation {
+    condition     = var.error_rate_alarm_percent > 0 && var.error_rate_alarm_percent <= 100
+    error_message = "error_rate_alarm_percent must be between 0 and 100."
+  }
+}
+
+variable "alarm_emails" {
+  type        = list(string)
+  description = "Addresses subscribed to the alarm topic (each must confirm by e-mail)."
+  default     = []
+}
