@@ -1,0 +1,28 @@
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//alb"
+}
+
+dependency "network" {
+  config_path = "${get_terragrunt_dir()}/../network"
+
+  mock_outputs = {
+    vpc_id            = "vpc-00000000000000000"
+    public_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  name                = "ingest-pipeline-${local.env.environment}"
+  vpc_id              = dependency.network.outputs.vpc_id
+  public_subnet_ids   = dependency.network.outputs.public_subnet_ids
+  ingress_cidr_blocks = local.env.ingress_cidr_blocks
+  certificate_arn     = local.env.certificate_arn
+  deletion_protection = local.env.deletion_protection
+  target_port         = 8080
+  health_check_path   = "/health"
+}

@@ -1,0 +1,65 @@
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//observability"
+}
+
+dependency "alb" {
+  config_path = "${get_terragrunt_dir()}/../alb"
+
+  mock_outputs = {
+    arn_suffix              = "app/mock/0123456789abcdef"
+    target_group_arn_suffix = "targetgroup/mock/0123456789abcdef"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "queue" {
+  config_path = "${get_terragrunt_dir()}/../queue"
+
+  mock_outputs = {
+    queue_name             = "mock"
+    dead_letter_queue_name = "mock-dlq"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "cluster" {
+  config_path = "${get_terragrunt_dir()}/../cluster"
+
+  mock_outputs = {
+    cluster_name = "mock"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "api" {
+  config_path = "${get_terragrunt_dir()}/../api"
+
+  mock_outputs = {
+    service_name = "mock-api"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "worker" {
+  config_path = "${get_terragrunt_dir()}/../worker"
+
+  mock_outputs = {
+    service_name = "mock-worker"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  name                    = "ingest-pipeline-${local.env.environment}"
+  alb_arn_suffix          = dependency.alb.outputs.arn_suffix
+  target_group_arn_suffix = dependency.alb.outputs.target_group_arn_suffix
+  queue_name              = dependency.queue.outputs.queue_name
+  dead_letter_queue_name  = dependency.queue.outputs.dead_letter_queue_name
+  cluster_name            = dependency.cluster.outputs.cluster_name
+  service_names           = [dependency.api.outputs.service_name, dependency.worker.outputs.service_name]
+  alarm_emails            = local.env.alarm_emails
+}

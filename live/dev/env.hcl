@@ -1,0 +1,24 @@
+# Inputs of the dev environment. Prod differs in these values only; the units'
+# wiring is shared (live/_units).
+locals {
+  environment = "dev"
+  aws_region  = "eu-west-1"
+
+  az_count           = 2
+  nat_gateway_per_az = false
+  vpc_cidr_block     = "10.10.0.0/16"
+
+  log_retention_days  = 30
+  deletion_protection = false
+  # A dev bucket may be destroyed with its objects; prod keeps the default (false).
+  bucket_force_destroy = true
+
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+  certificate_arn     = null
+
+  api    = { cpu = 512, memory = 1024, min_count = 1, max_count = 2, requests_per_target = 1000 }
+  worker = { cpu = 512, memory = 1024, min_count = 1, max_count = 2, backlog_per_task = 500 }
+
+  max_receive_count = 5
+  alarm_emails      = []
+}

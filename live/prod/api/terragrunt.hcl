@@ -1,0 +1,7 @@
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "unit" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/live/_units/api.hcl"
+}
