@@ -96,7 +96,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid = "TaskDefinitions"
     # Task definition actions support no resource-level permission: AWS requires "*".
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition"]
+    actions   = ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource", "ecs:ListTagsForResource"]
     resources = ["*"]
   }
 
