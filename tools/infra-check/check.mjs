@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
+import { checkSecurity } from './security.mjs';
 import { checkWiring } from './wiring.mjs';
 
 const SKIP = new Set(['.git', '.terraform', '.terragrunt-cache', 'node_modules', 'target', 'fixtures']);
@@ -63,7 +64,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const fix = args.includes('--fix');
   const root = path.resolve(args.find((arg) => !arg.startsWith('--')) ?? '.');
   const { files, findings } = await checkTree(root, { fix });
-  if (findings.length === 0) findings.push(...(await checkWiring(root)));
+  if (findings.length === 0) {
+    findings.push(...(await checkWiring(root)));
+    findings.push(...(await checkSecurity(root)));
+  }
   for (const f of findings) console.log(`${f.file}:${f.line} ${f.rule} ${f.message}`);
   console.log(`infra-check: ${files.length} files checked, ${findings.length} finding(s)`);
   process.exitCode = findings.length === 0 ? 0 : 1;

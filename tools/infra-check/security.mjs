@@ -1,0 +1,144 @@
+// Security policy of the Terraform modules and the prod stack, offline. Each rule has an
+// id; `file:line rule-id message` per finding.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+
+/**
+ * Actions that AWS allows only on resource "*" (no resource-level permissions), and
+ * why each is needed; the only ones an Allow statement may grant on "*".
+ */
+export const STAR_RESOURCE_ALLOWED = new Map([
+  ['ecr:GetAuthorizationToken', 'registry login'],
+  ['ecs:RegisterTaskDefinition', 'new task definition revisions'],
+  ['ecs:DeregisterTaskDefinition', 'old revisions'],
+  ['ecs:DescribeTaskDefinition', 'plans refresh revisions'],
+  ['ecs:TagResource', 'tags on new revisions'],
+  ['ecs:ListTagsForResource', 'plans refresh tags of revisions'],
+  ['ecs:DescribeClusters', 'plans refresh the cluster'],
+  ['logs:DescribeLogGroups', 'plans refresh log groups'],
+  ['ec2:DescribeSecurityGroups', 'plans refresh security groups'],
+  ['ec2:DescribeSecurityGroupRules', 'plans refresh security group rules'],
+  ['application-autoscaling:DescribeScalableTargets', 'plans refresh scaling'],
+  ['application-autoscaling:DescribeScalingPolicies', 'plans refresh scaling'],
+  ['application-autoscaling:ListTagsForResource', 'plans refresh scaling tags'],
+]);
+
+function lineOf(text, needle) {
+  const index = text.indexOf(needle);
+  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+
+async function readModules(root) {
+  const modules = [];
+  const dir = path.join(root, 'modules');
+  let entries = [];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return modules;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const files = [];
+    for (const name of (await readdir(path.join(dir, entry.name))).filter((n) => n.endsWith('.tf')).sort()) {
+      const file = path.join(dir, entry.name, name);
+      const text = await readFile(file, 'utf8');
+      files.push({ file: path.relative(root, file), text, json: await parse(file, text) });
+    }
+    modules.push({ name: entry.name, files });
+  }
+  return modules;
+}
+
+function resources(module, type) {
+  const found = [];
+  for (const f of module.files) {
+    for (const [name, bodies] of Object.entries(f.json.resource?.[type] ?? {})) {
+      for (const body of bodies) found.push({ name, body, file: f.file, line: lineOf(f.text, `resource "${type}" "${name}"`), text: f.text });
+    }
+  }
+  return found;
+}
+
+function dataBlocks(module, type) {
+  const found = [];
+  for (const f of module.files) {
+    for (const [name, bodies] of Object.entries(f.json.data?.[type] ?? {})) {
+      for (const body of bodies) found.push({ name, body, file: f.file, line: lineOf(f.text, `data "${type}" "${name}"`) });
+    }
+  }
+  return found;
+}
+
+const block = (value) => (Array.isArray(value) ? value[0] : value) ?? {};
+const list = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Checks the modules and the prod environment; returns findings. */
+export async function checkSecurity(root) {
+  const findings = [];
+  const add = (at, rule, message) => findings.push({ file: at.file, line: at.line, rule, message });
+  for (const module of await readModules(root)) {
+    const buckets = resources(module, 'aws_s3_bucket');
+    for (const bucket of buckets) {
+      const pab = resources(module, 'aws_s3_bucket_public_access_block')[0];
+      const all = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+      if (!pab || !all.every((key) => pab.body[key] === true)) add(bucket, 'sec-s3-public-access', 'the bucket needs all four Block Public Access settings true');
+      const ownership = resources(module, 'aws_s3_bucket_ownership_controls')[0];
+      if (!ownership || block(ownership.body.rule).object_ownership !== 'BucketOwnerEnforced') add(bucket, 'sec-s3-ownership', 'the bucket needs BucketOwnerEnforced ownership');
+      if (resources(module, 'aws_s3_bucket_server_side_encryption_configuration').length === 0) add(bucket, 'sec-s3-encryption', 'the bucket needs default encryption');
+      const tls = module.files.some((f) => f.text.includes('aws:SecureTransport')) && resources(module, 'aws_s3_bucket_policy').length > 0;
+      if (!tls) add(bucket, 'sec-s3-tls-only', 'the bucket needs a policy denying requests without TLS (aws:SecureTransport)');
+    }
+    for (const queue of resources(module, 'aws_sqs_queue')) {
+      const encrypted = queue.body.sqs_managed_sse_enabled !== undefined || queue.body.kms_master_key_id !== undefined;
+      if (!encrypted) add(queue, 'sec-sqs-encryption', `queue "${queue.name}" needs SSE-SQS or a KMS key`);
+      const isDeadLetter = /dead|dlq/i.test(queue.name);
+      if (!isDeadLetter && queue.body.redrive_policy === undefined) add(queue, 'sec-sqs-dlq', `queue "${queue.name}" needs a redrive policy to a dead-letter queue`);
+    }
+    for (const group of resources(module, 'aws_cloudwatch_log_group')) {
+      if (group.body.retention_in_days === undefined) add(group, 'sec-log-retention', `log group "${group.name}" needs a retention`);
+    }
+    for (const service of resources(module, 'aws_ecs_service')) {
+      const breaker = block(service.body.deployment_circuit_breaker);
+      if (breaker.enable !== true || breaker.rollback !== true) add(service, 'sec-circuit-breaker', 'the service needs a deployment circuit breaker with rollback');
+      if (block(service.body.network_configuration).assign_public_ip !== false) add(service, 'sec-no-public-ip', 'tasks must not get public IPs (assign_public_ip = false)');
+      for (const rule of resources(module, 'aws_vpc_security_group_ingress_rule')) {
+        if (rule.body.referenced_security_group_id === undefined) add(rule, 'sec-task-ingress', 'task ingress must come only from the load balancer\'s security group');
+      }
+    }
+    for (const subnet of resources(module, 'aws_subnet')) {
+      if (subnet.body.map_public_ip_on_launch !== false) add(subnet, 'sec-no-public-ip', `subnet "${subnet.name}" must not assign public IPs on launch`);
+    }
+    for (const definition of resources(module, 'aws_ecs_task_definition')) {
+      if (!definition.body.task_role_arn || definition.body.task_role_arn === definition.body.execution_role_arn) add(definition, 'sec-task-role-distinct', 'the task role must be set and differ from the execution role');
+    }
+    for (const lb of resources(module, 'aws_lb')) {
+      if (lb.body.drop_invalid_header_fields !== true) add(lb, 'sec-alb-invalid-headers', 'the load balancer must drop invalid header fields');
+    }
+    for (const parameter of resources(module, 'aws_ssm_parameter')) {
+      if (parameter.body.type !== 'SecureString') add(parameter, 'sec-ssm-secure-string', 'the parameter must be a SecureString');
+      if (parameter.body.value !== undefined || parameter.body.insecure_value !== undefined) add(parameter, 'sec-ssm-value-in-state', 'the value must be write-only (value_wo), never in state');
+    }
+    for (const document of dataBlocks(module, 'aws_iam_policy_document')) {
+      for (const statement of list(document.body.statement)) {
+        const actions = list(statement.actions);
+        const allow = (statement.effect ?? 'Allow') === 'Allow';
+        if (allow && actions.some((action) => String(action).includes('*'))) add(document, 'sec-iam-wildcard-action', `policy "${document.name}" allows a wildcard action`);
+        if (allow && list(statement.resources).includes('*')) {
+          const extra = actions.filter((action) => !STAR_RESOURCE_ALLOWED.has(action));
+          if (extra.length > 0) add(document, 'sec-iam-wildcard-resource', `policy "${document.name}" allows ${extra.join(', ')} on "*"`);
+        }
+      }
+    }
+  }
+  try {
+    const file = path.join(root, 'live/prod/env.hcl');
+    const text = await readFile(file, 'utf8');
+    const locals = block((await parse(file, text)).locals);
+    if (locals.deletion_protection !== true) findings.push({ file: 'live/prod/env.hcl', line: lineOf(text, 'deletion_protection'), rule: 'sec-prod-deletion-protection', message: 'prod must have deletion protection on' });
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  return findings;
+}
