@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
+import { checkContract } from './contract.mjs';
+import { checkReferences } from './references.mjs';
 import { checkSecurity } from './security.mjs';
 import { checkWiring } from './wiring.mjs';
 
@@ -66,7 +68,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { files, findings } = await checkTree(root, { fix });
   if (findings.length === 0) {
     findings.push(...(await checkWiring(root)));
+    findings.push(...(await checkReferences(root)));
     findings.push(...(await checkSecurity(root)));
+    findings.push(...(await checkContract(root)));
   }
   for (const f of findings) console.log(`${f.file}:${f.line} ${f.rule} ${f.message}`);
   console.log(`infra-check: ${files.length} files checked, ${findings.length} finding(s)`);
