@@ -10,6 +10,7 @@ import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
 import { checkContract } from './contract.mjs';
 import { checkReferences } from './references.mjs';
+import { checkSchema } from './schema.mjs';
 import { checkSecurity } from './security.mjs';
 import { checkWiring } from './wiring.mjs';
 
@@ -70,6 +71,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (findings.length === 0) {
     findings.push(...(await checkWiring(root)));
     findings.push(...(await checkReferences(root)));
+    findings.push(...(await checkSchema(root)));
     findings.push(...(await checkSecurity(root)));
     findings.push(...(await checkContract(root)));
     const workflows = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows.mjs');
