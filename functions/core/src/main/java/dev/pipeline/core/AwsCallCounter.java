@@ -2,6 +2,8 @@ package dev.pipeline.core;
 
 import java.util.function.BiConsumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -21,6 +23,16 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 	 */
 	public AwsCallCounter(BiConsumer<String, String> onRequest) {
 		this.onRequest = onRequest;
+	}
+
+	/**
+	 * Creates a counter that increments {@code aws.requests{service,operation}}.
+	 * @param meters the registry
+	 * @return the counter
+	 */
+	public static AwsCallCounter counting(MeterRegistry meters) {
+		return new AwsCallCounter((service,
+				operation) -> meters.counter("aws.requests", "service", service, "operation", operation).increment());
 	}
 
 	@Override

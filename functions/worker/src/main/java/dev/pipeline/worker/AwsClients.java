@@ -26,8 +26,7 @@ class AwsClients {
 
 	@Bean
 	AwsCallCounter awsCallCounter(MeterRegistry meters) {
-		return new AwsCallCounter((service,
-				operation) -> meters.counter("aws.requests", "service", service, "operation", operation).increment());
+		return AwsCallCounter.counting(meters);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -18,8 +18,8 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Reads a request body in one streaming pass: checks that it is one JSON object with only
  * {@code token} and {@code data}, no repeated member anywhere and no nesting deeper than
- * the limit, and cuts the {@code data} object out of the body byte for byte, so the queue
- * carries exactly what the client sent.
+ * the limit, and cuts the {@code data} object out of the body character for character, so
+ * the queue carries exactly what the client sent.
  */
 class IngestRequestParser {
 
@@ -38,8 +38,8 @@ class IngestRequestParser {
 	}
 
 	IngestRequest parse(byte[] body) {
-		requireUtf8(body);
-		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), body)) {
+		String text = decodeUtf8(body);
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), text)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new MalformedRequestException(
 						"The body must be a JSON object with the members 'token' and 'data'");
@@ -58,10 +58,10 @@ class IngestRequestParser {
 				else if ("data".equals(name)) {
 					dataKind = value;
 					if (value == JsonToken.START_OBJECT) {
-						int start = (int) parser.currentTokenLocation().getByteOffset();
+						int start = (int) parser.currentTokenLocation().getCharOffset();
 						timestream = readData(parser);
-						int end = (int) parser.currentLocation().getByteOffset();
-						dataJson = new String(body, start, end - start, StandardCharsets.UTF_8);
+						int end = (int) parser.currentLocation().getCharOffset();
+						dataJson = text.substring(start, end);
 					}
 					else {
 						parser.skipChildren();
@@ -86,24 +86,29 @@ class IngestRequestParser {
 	}
 
 	/**
-	 * Rejects bytes that are not strict UTF-8 (the parser does not check every string it
-	 * skips) and NUL bytes, which also mark UTF-16 and UTF-32 bodies.
+	 * Decodes the body as strict UTF-8, once: the parser then reads characters, so it
+	 * need not check the UTF-8 of strings it skips (which it does not do fully). NUL
+	 * characters, which also mark UTF-16 and UTF-32 bodies, and a leading byte-order mark
+	 * are refused or dropped here.
 	 */
-	private static void requireUtf8(byte[] body) {
+	private static String decodeUtf8(byte[] body) {
 		for (byte b : body) {
 			if (b == 0) {
 				throw new MalformedRequestException("The body must be UTF-8 JSON; it contains a NUL byte");
 			}
 		}
+		String text;
 		try {
-			StandardCharsets.UTF_8.newDecoder()
+			text = StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(body));
+				.decode(ByteBuffer.wrap(body))
+				.toString();
 		}
 		catch (CharacterCodingException ex) {
 			throw new MalformedRequestException("The body is not well-formed JSON: it is not valid UTF-8");
 		}
+		return text.startsWith("\uFEFF") ? text.substring(1) : text;
 	}
 
 	private static IngestRequest.Scalar readData(JsonParser parser) {

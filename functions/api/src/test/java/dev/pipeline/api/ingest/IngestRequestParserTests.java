@@ -30,6 +30,13 @@ class IngestRequestParserTests {
 	}
 
 	@Test
+	void acceptsAUtf8ByteOrderMark() {
+		IngestRequest request = parse("\uFEFF{\"token\":\"t\",\"data\":{\"é\":\"✉\"}}");
+		assertThat(request.token()).isEqualTo("t");
+		assertThat(request.dataJson()).isEqualTo("{\"é\":\"✉\"}");
+	}
+
+	@Test
 	void reportsTheKindOfEveryTimestreamValue() {
 		assertThat(parse("{\"data\":{\"email_timestream\":1.5}}").timestream().kind())
 			.isEqualTo(JsonToken.VALUE_NUMBER_FLOAT);
