@@ -1,11 +1,36 @@
 # Root Terragrunt configuration, included by every unit under live/. Named root.hcl:
 # a root terragrunt.hcl is deprecated since Terragrunt 0.70.
+#
+# The one place for the project's name, the naming prefix and the values that cross
+# units. The shared unit files (live/_units) read these locals with
+# read_terragrunt_config(find_in_parent_folders("root.hcl")); Terragrunt then evaluates
+# this file in its own folder, so the unit is found with get_original_terragrunt_dir(),
+# and its environment's env.hcl one folder above it (live/<env>/<unit>).
 locals {
   project     = "ingest-pipeline"
-  env         = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  unit_dir    = get_original_terragrunt_dir()
+  unit        = basename(local.unit_dir)
+  env         = read_terragrunt_config("${get_original_terragrunt_dir()}/../env.hcl").locals
   environment = local.env.environment
   aws_region  = local.env.aws_region
-  unit        = basename(get_terragrunt_dir())
+  # Every resource name starts with it: ingest-pipeline-dev-api, ingest-pipeline-dev-emails.
+  name_prefix = "${local.project}-${local.environment}"
+
+  # Values the applications and several units must agree on, written once.
+  app = {
+    # ObjectKeys.DEFAULT_PREFIX: the worker writes there, and its role may write only there.
+    key_prefix = "emails/"
+    # The worker's PERSIST_SHUTDOWN_BUDGET: how long in-flight messages may take after SIGTERM.
+    worker_shutdown_budget_seconds = 20
+    # The worker's S3 call timeout: the longest one message may take.
+    worker_message_timeout_seconds = 10
+    # The SQS long poll the worker may be waiting in when SIGTERM comes.
+    worker_long_poll_seconds = 20
+  }
+  # SIGTERM to SIGKILL for the worker: its budget, plus a long poll that may be under
+  # way, plus a margin. The queue's visibility timeout derives from the same budget
+  # (modules/queue).
+  worker_stop_timeout_seconds = local.app.worker_shutdown_budget_seconds + local.app.worker_long_poll_seconds + 5
 }
 
 terraform_version_constraint  = ">= 1.11"

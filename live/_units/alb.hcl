@@ -1,5 +1,7 @@
 locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 terraform {
@@ -11,14 +13,16 @@ dependency "network" {
 
   mock_outputs = {
     vpc_id            = "vpc-00000000000000000"
+    vpc_cidr_block    = "10.0.0.0/16"
     public_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
 inputs = {
-  name                = "ingest-pipeline-${local.env.environment}"
+  name                = local.root.name_prefix
   vpc_id              = dependency.network.outputs.vpc_id
+  vpc_cidr_block      = dependency.network.outputs.vpc_cidr_block
   public_subnet_ids   = dependency.network.outputs.public_subnet_ids
   ingress_cidr_blocks = local.env.ingress_cidr_blocks
   certificate_arn     = local.env.certificate_arn

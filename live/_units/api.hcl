@@ -1,30 +1,8 @@
+# The API service (POST /ingest) behind the load balancer. The Fargate service itself is
+# in service.hcl, which live/<env>/api includes beside this file.
 locals {
-  env  = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name = "ingest-pipeline-${local.env.environment}-api"
-}
-
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//service"
-}
-
-dependency "network" {
-  config_path = "${get_terragrunt_dir()}/../network"
-
-  mock_outputs = {
-    vpc_id             = "vpc-00000000000000000"
-    private_subnet_ids = ["subnet-00000000000000011", "subnet-00000000000000012"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "cluster" {
-  config_path = "${get_terragrunt_dir()}/../cluster"
-
-  mock_outputs = {
-    cluster_arn  = "arn:aws:ecs:eu-west-1:123456789012:cluster/mock"
-    cluster_name = "mock"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 dependency "alb" {
@@ -60,34 +38,9 @@ dependency "token" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
-dependency "registry" {
-  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/live/global/registry"
-
-  mock_outputs = {
-    repository_urls = { "ingest-pipeline/api" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingest-pipeline/api" }
-    repository_arns = { "ingest-pipeline/api" = "arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/api" }
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
-  name           = local.name
-  cluster_arn    = dependency.cluster.outputs.cluster_arn
-  cluster_name   = dependency.cluster.outputs.cluster_name
-  repository_url = dependency.registry.outputs.repository_urls["ingest-pipeline/api"]
-  repository_arn = dependency.registry.outputs.repository_arns["ingest-pipeline/api"]
-  # The CD workflow sets IMAGE_TAG to the commit it built (docs/adr/0004).
-  image_tag          = get_env("IMAGE_TAG")
-  cpu                = local.env.api.cpu
-  memory             = local.env.api.memory
-  container_port     = 8080
-  health_check_path  = "/health"
-  vpc_id             = dependency.network.outputs.vpc_id
-  subnet_ids         = dependency.network.outputs.private_subnet_ids
-  min_count          = local.env.api.min_count
-  desired_count      = local.env.api.min_count
-  max_count          = local.env.api.max_count
-  log_retention_days = local.env.log_retention_days
+  container_port = 8080
+  liveness_port  = 9080
 
   load_balancer = {
     target_group_arn  = dependency.alb.outputs.target_group_arn
@@ -104,7 +57,7 @@ inputs = {
   environment = {
     INGEST_TOKEN_PARAMETER = dependency.token.outputs.parameter_name
     INGEST_QUEUE_NAME      = dependency.queue.outputs.queue_name
-    INGEST_KEY_PREFIX      = "emails/"
+    INGEST_KEY_PREFIX      = local.root.app.key_prefix
     SERVER_PORT            = "8080"
     MANAGEMENT_SERVER_PORT = "9080"
   }

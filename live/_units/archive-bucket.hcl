@@ -1,5 +1,7 @@
 locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 terraform {
@@ -7,6 +9,6 @@ terraform {
 }
 
 inputs = {
-  name          = "ingest-pipeline-${local.env.environment}-archive-${get_aws_account_id()}"
+  name          = "${local.root.name_prefix}-archive-${get_aws_account_id()}"
   force_destroy = local.env.bucket_force_destroy
 }

@@ -1,5 +1,7 @@
 locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 terraform {
@@ -7,7 +9,7 @@ terraform {
 }
 
 inputs = {
-  name                    = "ingest-pipeline-${local.env.environment}"
+  name                    = local.root.name_prefix
   cidr_block              = local.env.vpc_cidr_block
   az_count                = local.env.az_count
   nat_gateway_per_az      = local.env.nat_gateway_per_az

@@ -1,5 +1,7 @@
 locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 terraform {
@@ -54,7 +56,7 @@ dependency "worker" {
 }
 
 inputs = {
-  name                    = "ingest-pipeline-${local.env.environment}"
+  name                    = local.root.name_prefix
   alb_arn_suffix          = dependency.alb.outputs.arn_suffix
   target_group_arn_suffix = dependency.alb.outputs.target_group_arn_suffix
   queue_name              = dependency.queue.outputs.queue_name

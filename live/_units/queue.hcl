@@ -1,5 +1,7 @@
 locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
 }
 
 terraform {
@@ -7,8 +9,8 @@ terraform {
 }
 
 inputs = {
-  name                           = "ingest-pipeline-${local.env.environment}-emails"
+  name                           = "${local.root.name_prefix}-emails"
   max_receive_count              = local.env.max_receive_count
-  worker_message_timeout_seconds = 10
-  worker_shutdown_budget_seconds = 20
+  worker_message_timeout_seconds = local.root.app.worker_message_timeout_seconds
+  worker_shutdown_budget_seconds = local.root.app.worker_shutdown_budget_seconds
 }

@@ -1,32 +1,9 @@
+# The worker service (SQS -> S3). The Fargate service itself is in service.hcl, which
+# live/<env>/worker includes beside this file.
 locals {
-  env  = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  name = "ingest-pipeline-${local.env.environment}-worker"
-  # The object-key prefix of the archive; the IAM policy below is scoped to it.
-  key_prefix = "emails/"
-}
-
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/modules//service"
-}
-
-dependency "network" {
-  config_path = "${get_terragrunt_dir()}/../network"
-
-  mock_outputs = {
-    vpc_id             = "vpc-00000000000000000"
-    private_subnet_ids = ["subnet-00000000000000011", "subnet-00000000000000012"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "cluster" {
-  config_path = "${get_terragrunt_dir()}/../cluster"
-
-  mock_outputs = {
-    cluster_arn  = "arn:aws:ecs:eu-west-1:123456789012:cluster/mock"
-    cluster_name = "mock"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+  root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
+  env  = local.root.env
+  app  = local.root.app
 }
 
 dependency "queue" {
@@ -45,40 +22,15 @@ dependency "archive_bucket" {
   mock_outputs = {
     bucket_name = "mock-bucket"
     bucket_arn  = "arn:aws:s3:::mock-bucket"
-    kms_key_arn = null
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "registry" {
-  config_path = "${dirname(find_in_parent_folders("root.hcl"))}/live/global/registry"
-
-  mock_outputs = {
-    repository_urls = { "ingest-pipeline/worker" = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingest-pipeline/worker" }
-    repository_arns = { "ingest-pipeline/worker" = "arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/worker" }
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
 inputs = {
-  name               = local.name
-  cluster_arn        = dependency.cluster.outputs.cluster_arn
-  cluster_name       = dependency.cluster.outputs.cluster_name
-  repository_url     = dependency.registry.outputs.repository_urls["ingest-pipeline/worker"]
-  repository_arn     = dependency.registry.outputs.repository_arns["ingest-pipeline/worker"]
-  image_tag          = get_env("IMAGE_TAG")
-  cpu                = local.env.worker.cpu
-  memory             = local.env.worker.memory
-  container_port     = 8081
-  health_check_path  = "/health"
-  vpc_id             = dependency.network.outputs.vpc_id
-  subnet_ids         = dependency.network.outputs.private_subnet_ids
-  min_count          = local.env.worker.min_count
-  desired_count      = local.env.worker.min_count
-  max_count          = local.env.worker.max_count
-  log_retention_days = local.env.log_retention_days
-  # SIGTERM to SIGKILL: the 20 s shutdown budget plus an idle long poll (up to 20 s).
-  stop_timeout_seconds = 45
+  container_port       = 8081
+  liveness_port        = 9081
+  stop_timeout_seconds = local.root.worker_stop_timeout_seconds
 
   scaling = {
     kind       = "sqs_backlog"
@@ -91,15 +43,15 @@ inputs = {
     PERSIST_QUEUE_NAME        = dependency.queue.outputs.queue_name
     PERSIST_QUEUE_CONCURRENCY = "64"
     PERSIST_BUCKET_NAME       = dependency.archive_bucket.outputs.bucket_name
-    PERSIST_KEY_PREFIX        = local.key_prefix
-    PERSIST_SHUTDOWN_BUDGET   = "20s"
+    PERSIST_KEY_PREFIX        = local.app.key_prefix
+    PERSIST_SHUTDOWN_BUDGET   = "${local.app.worker_shutdown_budget_seconds}s"
     SERVER_PORT               = "8081"
     MANAGEMENT_SERVER_PORT    = "9081"
   }
 
   task_role_policy_json = jsonencode({
     Version = "2012-10-17"
-    Statement = concat([
+    Statement = [
       {
         Sid      = "DrainTheQueue"
         Effect   = "Allow"
@@ -110,7 +62,7 @@ inputs = {
         Sid      = "WriteArchiveObjects"
         Effect   = "Allow"
         Action   = ["s3:PutObject", "s3:GetObject"]
-        Resource = ["${dependency.archive_bucket.outputs.bucket_arn}/${local.key_prefix}*"]
+        Resource = ["${dependency.archive_bucket.outputs.bucket_arn}/${local.app.key_prefix}*"]
       },
       {
         Sid      = "FindTheBucket"
@@ -118,13 +70,12 @@ inputs = {
         Action   = ["s3:ListBucket"]
         Resource = [dependency.archive_bucket.outputs.bucket_arn]
       },
-      ], dependency.archive_bucket.outputs.kms_key_arn == null ? [] : [
       {
         Sid      = "UseTheBucketKey"
         Effect   = "Allow"
         Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
         Resource = [dependency.archive_bucket.outputs.kms_key_arn]
       },
-    ])
+    ]
   })
 }

@@ -6,4 +6,7 @@ locals {
   # The GitHub repository whose workflows may deploy (owner/name).
   github_repository = "your-org/ingest-pipeline"
   environments      = ["dev", "prod"]
+  # An account has one GitHub OIDC provider. true creates it; false uses the one the
+  # account already has (creating a second fails with EntityAlreadyExists).
+  create_github_oidc_provider = true
 }

@@ -13,6 +13,16 @@ variable "vpc_id" {
   description = "VPC of the load balancer and its targets."
 }
 
+variable "vpc_cidr_block" {
+  type        = string
+  description = "IPv4 range of the VPC: the load balancer may reach its targets there only. An input, not a data source read by vpc_id, so that a fresh environment plans with the network unit's mocked outputs."
+
+  validation {
+    condition     = can(cidrnetmask(var.vpc_cidr_block))
+    error_message = "vpc_cidr_block must be an IPv4 CIDR block."
+  }
+}
+
 variable "public_subnet_ids" {
   type        = list(string)
   description = "Public subnets, at least two availability zones."

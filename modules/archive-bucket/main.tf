@@ -1,5 +1,16 @@
+# Objects are encrypted with a customer managed key: the one given, else one made here
+# with rotation. The key is always known, so kms_key_arn is never null (a null output is
+# left out of the state, and a unit that reads it would fail once this one is applied).
+resource "aws_kms_key" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  description             = "Encrypts the objects of s3://${var.name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+}
+
 locals {
-  kms = var.kms_key_arn != null
+  kms_key_arn = var.kms_key_arn == null ? aws_kms_key.this[0].arn : var.kms_key_arn
 }
 
 resource "aws_s3_bucket" "this" {
@@ -28,10 +39,11 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = local.kms ? "aws:kms" : "AES256"
-      kms_master_key_id = var.kms_key_arn
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = local.kms_key_arn
     }
-    bucket_key_enabled = local.kms
+    # One data key per bucket and period instead of a KMS call per object.
+    bucket_key_enabled = true
   }
 }
 

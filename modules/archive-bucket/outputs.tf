@@ -9,6 +9,6 @@ output "bucket_arn" {
 }
 
 output "kms_key_arn" {
-  description = "The KMS key that encrypts objects, or null for SSE-S3; the worker's role needs data-key use on it."
-  value       = var.kms_key_arn
+  description = "The KMS key that encrypts objects (never null); the worker's role needs data-key use on it."
+  value       = local.kms_key_arn
 }

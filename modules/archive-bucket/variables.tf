@@ -10,8 +10,19 @@ variable "name" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "Customer managed KMS key for SSE-KMS; null uses SSE-S3 (AES-256)."
+  description = "Customer managed KMS key for SSE-KMS; null creates one for this bucket, with rotation."
   default     = null
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Waiting period before the bucket's own KMS key is deleted after a destroy."
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be between 7 and 30."
+  }
 }
 
 variable "versioning" {

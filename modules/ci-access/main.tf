@@ -6,7 +6,7 @@ data "aws_partition" "current" {}
 
 locals {
   account   = data.aws_caller_identity.current.account_id
-  region    = data.aws_region.current.region
+  region    = data.aws_region.current.id
   partition = data.aws_partition.current.partition
   github    = "token.actions.githubusercontent.com"
 

@@ -120,7 +120,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
           title  = "Ingest requests and errors"
-          region = data.aws_region.current.region
+          region = data.aws_region.current.id
           stat   = "Sum"
           period = 60
           metrics = [
@@ -135,7 +135,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         type = "metric", x = 12, y = 0, width = 12, height = 6
         properties = {
           title  = "API latency"
-          region = data.aws_region.current.region
+          region = data.aws_region.current.id
           period = 60
           metrics = [
             ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", var.alb_arn_suffix, { stat = "p50" }],
@@ -147,7 +147,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
           title  = "Queue depth, oldest message age, dead letters"
-          region = data.aws_region.current.region
+          region = data.aws_region.current.id
           stat   = "Maximum"
           period = 60
           metrics = [
@@ -161,7 +161,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         type = "metric", x = 12, y = 6, width = 12, height = 6
         properties = {
           title   = "Running tasks"
-          region  = data.aws_region.current.region
+          region  = data.aws_region.current.id
           stat    = "Average"
           period  = 60
           metrics = [for service in var.service_names : ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", service]]

@@ -2,8 +2,9 @@ data "aws_region" "current" {}
 
 locals {
   image = "${var.repository_url}:${var.image_tag}"
-  # The image has no curl: the health check speaks HTTP over bash's /dev/tcp.
-  health_command = "exec 3<>/dev/tcp/127.0.0.1/${var.container_port} && printf 'GET ${var.health_check_path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"
+  # Liveness, not readiness: is the process working at all. The image has no curl: the
+  # check speaks HTTP over bash's /dev/tcp.
+  health_command = "exec 3<>/dev/tcp/127.0.0.1/${var.liveness_port} && printf 'GET ${var.liveness_path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"
   backlog_metric = var.scaling.kind == "sqs_backlog"
 }
 
@@ -111,12 +112,29 @@ resource "aws_ecs_task_definition" "this" {
         logDriver = "awslogs"
         options = {
           awslogs-group         = aws_cloudwatch_log_group.this.name
-          awslogs-region        = data.aws_region.current.region
+          awslogs-region        = data.aws_region.current.id
           awslogs-stream-prefix = "app"
         }
       }
     }
   ])
+
+  lifecycle {
+    precondition {
+      condition     = var.image_tag != ""
+      error_message = "image_tag is empty: set IMAGE_TAG to the tag to deploy (a teardown needs none)."
+    }
+
+    precondition {
+      condition     = !contains(keys(var.environment), "MANAGEMENT_SERVER_PORT") || try(tonumber(var.environment["MANAGEMENT_SERVER_PORT"]) == var.liveness_port, false)
+      error_message = "liveness_port must be the application's MANAGEMENT_SERVER_PORT."
+    }
+
+    precondition {
+      condition     = !contains(keys(var.environment), "SERVER_PORT") || try(tonumber(var.environment["SERVER_PORT"]) == var.container_port, false)
+      error_message = "container_port must be the application's SERVER_PORT."
+    }
+  }
 }
 
 resource "aws_security_group" "task" {
@@ -184,6 +202,11 @@ resource "aws_ecs_service" "this" {
   lifecycle {
     # Autoscaling owns the task count after creation.
     ignore_changes = [desired_count]
+
+    precondition {
+      condition     = var.min_count <= var.desired_count && var.desired_count <= var.max_count
+      error_message = "desired_count must lie between min_count and max_count."
+    }
   }
 }
 

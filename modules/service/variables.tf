@@ -30,11 +30,11 @@ variable "repository_arn" {
 
 variable "image_tag" {
   type        = string
-  description = "Image tag to run (the CD workflow passes the commit SHA). Tags are immutable, so a tag names one image."
+  description = "Image tag to run (the CD workflow passes the commit SHA). Tags are immutable, so a tag names one image. Empty only for a teardown: a plan that would create or change the task definition refuses it."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
-    error_message = "image_tag must be a valid image tag."
+    condition     = var.image_tag == "" || can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a valid image tag (or empty, for a teardown)."
   }
 }
 
@@ -67,8 +67,29 @@ variable "container_port" {
 
 variable "health_check_path" {
   type        = string
-  description = "Readiness path, checked by the container health check (and the load balancer)."
+  description = "Readiness path (503 while a dependency is down): the load balancer's target check. The container health check asks liveness_path instead."
   default     = "/health"
+}
+
+variable "liveness_port" {
+  type        = number
+  description = "Port of the container's liveness check: the application's management port (MANAGEMENT_SERVER_PORT)."
+
+  validation {
+    condition     = var.liveness_port >= 1 && var.liveness_port <= 65535
+    error_message = "liveness_port must be a TCP port."
+  }
+}
+
+variable "liveness_path" {
+  type        = string
+  description = "Liveness path on liveness_port, for the container health check. Readiness (health_check_path) stays with the load balancer, so a dependency outage makes ECS replace no task."
+  default     = "/actuator/health/liveness"
+
+  validation {
+    condition     = startswith(var.liveness_path, "/")
+    error_message = "liveness_path must start with '/'."
+  }
 }
 
 variable "environment" {
@@ -144,6 +165,11 @@ variable "max_count" {
   type        = number
   description = "Most tasks."
   default     = 4
+
+  validation {
+    condition     = var.max_count >= 1 && var.max_count <= 1000
+    error_message = "max_count must be between 1 and 1000."
+  }
 }
 
 variable "health_check_grace_period_seconds" {

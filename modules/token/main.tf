@@ -12,9 +12,9 @@ resource "aws_kms_alias" "token" {
 # The token is generated and written write-only: it exists in SSM, never in the plan,
 # the state or a variable file. Read it with
 # aws ssm get-parameter --with-decryption --name <parameter_name>.
-ephemeral "random_password" "token" {
-  length  = 48
-  special = false
+ephemeral "aws_secretsmanager_random_password" "token" {
+  password_length     = 48
+  exclude_punctuation = true
 }
 
 resource "aws_ssm_parameter" "token" {
@@ -22,6 +22,6 @@ resource "aws_ssm_parameter" "token" {
   description      = "Token that clients of POST /ingest must present"
   type             = "SecureString"
   key_id           = aws_kms_key.token.arn
-  value_wo         = ephemeral.random_password.token.result
+  value_wo         = ephemeral.aws_secretsmanager_random_password.token.random_password
   value_wo_version = var.token_version
 }

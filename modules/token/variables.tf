@@ -3,7 +3,8 @@ variable "parameter_name" {
   description = "Name of the SecureString parameter that holds the API token (INGEST_TOKEN_PARAMETER)."
 
   validation {
-    condition     = can(regex("^/[A-Za-z0-9_.\\-/]{1,1010}$", var.parameter_name))
+    # RE2 repeats at most 1000 times: the length is checked on its own.
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.parameter_name)) && length(var.parameter_name) <= 1011
     error_message = "The parameter name must be a path starting with '/' of letters, digits and _.-/ characters."
   }
 }

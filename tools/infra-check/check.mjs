@@ -8,9 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
-import { checkContract } from './contract.mjs';
-import { checkReferences } from './references.mjs';
-import { checkSchema } from './schema.mjs';
+import { checkContract, checkProviderRange } from './contract.mjs';
 import { checkSecurity } from './security.mjs';
 import { checkWiring } from './wiring.mjs';
 
@@ -70,10 +68,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { files, findings } = await checkTree(root, { fix });
   if (findings.length === 0) {
     findings.push(...(await checkWiring(root)));
-    findings.push(...(await checkReferences(root)));
-    findings.push(...(await checkSchema(root)));
     findings.push(...(await checkSecurity(root)));
     findings.push(...(await checkContract(root)));
+    findings.push(...(await checkProviderRange(root)));
     const workflows = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows.mjs');
     findings.push(...JSON.parse(execFileSync(process.execPath, [workflows, root], { encoding: 'utf8' })));
   }

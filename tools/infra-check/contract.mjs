@@ -1,7 +1,11 @@
-// Contract checks between the stacks and the applications, offline: the task definitions'
-// environment names are settings README documents for that service; container ports match
-// SERVER_PORT and the load balancer's target port; health paths match the applications';
-// the worker's S3 permission is scoped to the object-key prefix the applications use.
+// Contract checks between the stacks, the applications and the image, offline: the task
+// definitions' environment names are settings README documents for that service; the load
+// balancer's target port is the API's; readiness paths match the applications' and the
+// container checks liveness, which the applications serve; the key prefix is written once
+// and scopes the worker's S3 permission; paths mounted for writing are image VOLUMEs; and
+// every module requires the AWS provider range README states. (SERVER_PORT against the
+// container port, and MANAGEMENT_SERVER_PORT against the liveness port, are preconditions
+// of modules/service, checked by Terraform.)
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
@@ -30,7 +34,12 @@ async function unit(root, name) {
   return { file: `live/_units/${name}.hcl`, text, json: await parse(file, text) };
 }
 
-/** Checks the api, worker and alb units against README and the applications' sources. */
+/** The value of `key = "..."` in a file's text (a literal string attribute), or undefined. */
+function literal(text, key) {
+  return new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`, 'm').exec(text)?.[1];
+}
+
+/** Checks the service units against README, the applications' sources and the image. */
 export async function checkContract(root) {
   const findings = [];
   let readme;
@@ -42,10 +51,11 @@ export async function checkContract(root) {
   const source = async (relative) => readFile(path.join(root, relative), 'utf8');
   const healthPath = (java) => /@GetMapping\(path = "([^"]+)"/.exec(java)?.[1];
   const services = {
-    api: { heading: 'API', health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/web/HealthController.java')) },
-    worker: { heading: 'Worker', health: healthPath(await source('functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java')) },
+    api: { heading: 'API', health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/web/HealthController.java')), yaml: 'functions/api/src/main/resources/application.yaml' },
+    worker: { heading: 'Worker', health: healthPath(await source('functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java')), yaml: 'functions/worker/src/main/resources/application.yaml' },
   };
   const defaultPrefix = /DEFAULT_PREFIX = "([^"]*)"/.exec(await source('functions/core/src/main/java/dev/pipeline/core/ObjectKeys.java'))?.[1];
+  const shared = await unit(root, 'service');
   const ports = {};
   for (const [name, service] of Object.entries(services)) {
     const u = await unit(root, name);
@@ -55,11 +65,13 @@ export async function checkContract(root) {
       if (!documented.has(key)) findings.push({ file: u.file, line: lineOf(u.text, `${key} `), rule: 'contract-env-name', message: `${key} is not a ${service.heading} setting in README` });
     }
     ports[name] = inputs.container_port;
-    if (String(inputs.environment?.SERVER_PORT) !== String(inputs.container_port)) {
-      findings.push({ file: u.file, line: lineOf(u.text, 'container_port'), rule: 'contract-port', message: `container_port ${inputs.container_port} differs from SERVER_PORT ${inputs.environment?.SERVER_PORT}` });
+    if (shared.json.inputs?.health_check_path !== service.health) {
+      findings.push({ file: shared.file, line: lineOf(shared.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path ${shared.json.inputs?.health_check_path} is not the ${name}'s ${service.health}` });
     }
-    if (inputs.health_check_path !== service.health) {
-      findings.push({ file: u.file, line: lineOf(u.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path ${inputs.health_check_path} is not the application's ${service.health}` });
+    // The container health check asks liveness: Boot serves it only with probes enabled.
+    const yaml = await source(service.yaml);
+    if (shared.json.inputs?.liveness_path !== '/actuator/health/liveness' || !/probes:\s*\n(?:\s*#.*\n)*\s*enabled: true/.test(yaml)) {
+      findings.push({ file: shared.file, line: lineOf(shared.text, 'liveness_path'), rule: 'contract-liveness', message: `liveness_path must be /actuator/health/liveness, served by the ${name} (management.endpoint.health.probes.enabled in ${service.yaml})` });
     }
   }
   const alb = await unit(root, 'alb');
@@ -69,16 +81,66 @@ export async function checkContract(root) {
   if (alb.json.inputs?.health_check_path !== services.api.health) {
     findings.push({ file: alb.file, line: lineOf(alb.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path is not the API's ${services.api.health}` });
   }
+  // The key prefix is written once, in root.hcl, and both services and the worker's S3
+  // permission take it from there.
+  const rootText = await source('root.hcl');
+  const prefix = literal(rootText, 'key_prefix');
+  if (prefix !== defaultPrefix) {
+    findings.push({ file: 'root.hcl', line: lineOf(rootText, 'key_prefix'), rule: 'contract-s3-prefix', message: `key_prefix "${prefix}" is not ObjectKeys.DEFAULT_PREFIX "${defaultPrefix}"` });
+  }
   const worker = await unit(root, 'worker');
-  const prefix = (worker.json.locals?.[0] ?? worker.json.locals ?? {}).key_prefix;
-  const environment = worker.json.inputs?.environment ?? {};
-  const scoped = worker.text.includes('${dependency.archive_bucket.outputs.bucket_arn}/${local.key_prefix}*');
-  if (prefix !== defaultPrefix || environment.PERSIST_KEY_PREFIX !== '${local.key_prefix}' || !scoped) {
-    findings.push({ file: worker.file, line: lineOf(worker.text, 'key_prefix'), rule: 'contract-s3-prefix', message: `the worker's S3 permission and PERSIST_KEY_PREFIX must both use the key prefix "${defaultPrefix}"` });
+  const scoped = worker.text.includes('${dependency.archive_bucket.outputs.bucket_arn}/${local.app.key_prefix}*');
+  if (worker.json.inputs?.environment?.PERSIST_KEY_PREFIX !== '${local.app.key_prefix}' || !scoped) {
+    findings.push({ file: worker.file, line: lineOf(worker.text, 'key_prefix'), rule: 'contract-s3-prefix', message: "the worker's S3 permission and PERSIST_KEY_PREFIX must both use root.hcl's app.key_prefix" });
   }
   const api = await unit(root, 'api');
-  if (api.json.inputs?.environment?.INGEST_KEY_PREFIX !== defaultPrefix) {
-    findings.push({ file: api.file, line: lineOf(api.text, 'INGEST_KEY_PREFIX'), rule: 'contract-s3-prefix', message: `INGEST_KEY_PREFIX must be the worker's prefix "${defaultPrefix}"` });
+  if (api.json.inputs?.environment?.INGEST_KEY_PREFIX !== '${local.root.app.key_prefix}') {
+    findings.push({ file: api.file, line: lineOf(api.text, 'INGEST_KEY_PREFIX'), rule: 'contract-s3-prefix', message: "INGEST_KEY_PREFIX must be root.hcl's app.key_prefix" });
+  }
+  // A read-only root file system leaves only mounted paths writable, and ECS mounts a
+  // root-owned 0755 folder unless the image declares the path a VOLUME (then ECS copies
+  // the image's folder, modes included).
+  const serviceModule = await source('modules/service/main.tf');
+  const dockerfile = await source('functions/Dockerfile');
+  const volumes = new Set([...dockerfile.matchAll(/^VOLUME\s+\[?([^\]\n]+)\]?/gm)].flatMap((m) => m[1].split(/[\s,]+/).map((v) => v.replace(/"/g, '')).filter(Boolean)));
+  for (const match of serviceModule.matchAll(/containerPath\s*=\s*"([^"]+)"/g)) {
+    if (!volumes.has(match[1])) {
+      findings.push({ file: 'modules/service/main.tf', line: lineOf(serviceModule, match[0]), rule: 'contract-writable-mount', message: `${match[1]} is mounted for writing, but functions/Dockerfile declares no VOLUME ${match[1]}: ECS would mount it root-owned 0755 and user 10001 could not write` });
+    }
   }
   return findings;
+}
+
+/** Every module requires Terraform >= 1.11 and the AWS provider range README states. */
+export const PROVIDER_RANGE = '>= 5.100, < 7.0';
+
+export async function checkProviderRange(root) {
+  const findings = [];
+  const { readdir } = await import('node:fs/promises');
+  for (const entry of await readdir(path.join(root, 'modules'), { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
+    const file = `modules/${entry.name}/versions.tf`;
+    let text;
+    try {
+      text = await source(root, file);
+    } catch {
+      findings.push({ file, line: 1, rule: 'tf-provider-range', message: 'the module has no versions.tf' });
+      continue;
+    }
+    const json = await parse(file, text);
+    const providers = json.terraform?.[0]?.required_providers?.[0] ?? {};
+    if (providers.aws?.version !== PROVIDER_RANGE || providers.aws?.source !== 'hashicorp/aws') {
+      findings.push({ file, line: lineOf(text, 'version'), rule: 'tf-provider-range', message: `hashicorp/aws must be required as "${PROVIDER_RANGE}" (the mirror's 5.100 and current 6.x), not "${providers.aws?.version}"` });
+    }
+    const others = Object.keys(providers).filter((name) => name !== 'aws');
+    if (others.length) findings.push({ file, line: lineOf(text, others[0]), rule: 'tf-provider-range', message: `only the AWS provider is used; ${others.join(', ')} is not` });
+    if (json.terraform?.[0]?.required_version !== '>= 1.11') {
+      findings.push({ file, line: lineOf(text, 'required_version'), rule: 'tf-provider-range', message: 'required_version must be ">= 1.11" (write-only attributes, ephemeral resources)' });
+    }
+  }
+  return findings;
+}
+
+async function source(root, relative) {
+  return readFile(path.join(root, relative), 'utf8');
 }

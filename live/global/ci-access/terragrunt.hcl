@@ -1,9 +1,6 @@
 include "root" {
-  path = find_in_parent_folders("root.hcl")
-}
-
-locals {
-  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
 }
 
 terraform {
@@ -23,9 +20,10 @@ dependency "registry" {
 }
 
 inputs = {
-  project             = "ingest-pipeline"
-  environments        = local.env.environments
-  github_repository   = local.env.github_repository
-  ecr_repository_arns = values(dependency.registry.outputs.repository_arns)
-  state_bucket_name   = "ingest-pipeline-tfstate-${get_aws_account_id()}"
+  project              = include.root.locals.project
+  environments         = include.root.locals.env.environments
+  github_repository    = include.root.locals.env.github_repository
+  create_oidc_provider = include.root.locals.env.create_github_oidc_provider
+  ecr_repository_arns  = values(dependency.registry.outputs.repository_arns)
+  state_bucket_name    = "${include.root.locals.project}-tfstate-${get_aws_account_id()}"
 }

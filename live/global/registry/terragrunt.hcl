@@ -1,5 +1,6 @@
 include "root" {
-  path = find_in_parent_folders("root.hcl")
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
 }
 
 terraform {
@@ -7,5 +8,6 @@ terraform {
 }
 
 inputs = {
-  repository_names = ["ingest-pipeline/api", "ingest-pipeline/worker"]
+  # One repository per service; the service units look theirs up by this name.
+  repository_names = [for service in ["api", "worker"] : "${include.root.locals.project}/${service}"]
 }

@@ -4,14 +4,20 @@ import { mkdtemp, writeFile, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkContract, documentedSettings } from '../contract.mjs';
+import { checkContract, checkProviderRange, documentedSettings, PROVIDER_RANGE } from '../contract.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FILES = [
   'README.md',
+  'root.hcl',
   'live/_units/api.hcl',
   'live/_units/worker.hcl',
+  'live/_units/service.hcl',
   'live/_units/alb.hcl',
+  'modules/service/main.tf',
+  'functions/Dockerfile',
+  'functions/api/src/main/resources/application.yaml',
+  'functions/worker/src/main/resources/application.yaml',
   'functions/api/src/main/java/dev/pipeline/api/web/HealthController.java',
   'functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java',
   'functions/core/src/main/java/dev/pipeline/core/ObjectKeys.java',
@@ -46,13 +52,15 @@ test('README documents the settings the units set', async () => {
 const cases = [
   ['contract-env-name', 'live/_units/api.hcl', 'INGEST_QUEUE_NAME      =', 'INGEST_QUEUE           ='],
   ['contract-env-name', 'README.md', '| `PERSIST_BUCKET_NAME` |', '| `PERSIST_BUCKET` |'],
-  ['contract-port', 'live/_units/worker.hcl', 'SERVER_PORT               = "8081"', 'SERVER_PORT               = "8082"'],
   ['contract-port', 'live/_units/alb.hcl', 'target_port         = 8080', 'target_port         = 8081'],
-  ['contract-health-path', 'live/_units/api.hcl', 'health_check_path  = "/health"', 'health_check_path  = "/healthz"'],
+  ['contract-health-path', 'live/_units/service.hcl', 'health_check_path = "/health"', 'health_check_path = "/healthz"'],
   ['contract-health-path', 'functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java', '@GetMapping(path = "/health"', '@GetMapping(path = "/ready"'],
-  ['contract-s3-prefix', 'live/_units/worker.hcl', 'key_prefix = "emails/"', 'key_prefix = "mail/"'],
-  ['contract-s3-prefix', 'live/_units/worker.hcl', '/${local.key_prefix}*"]', '/*"]'],
-  ['contract-s3-prefix', 'live/_units/api.hcl', 'INGEST_KEY_PREFIX      = "emails/"', 'INGEST_KEY_PREFIX      = "mail/"'],
+  ['contract-liveness', 'live/_units/service.hcl', 'liveness_path     = "/actuator/health/liveness"', 'liveness_path     = "/health"'],
+  ['contract-liveness', 'functions/worker/src/main/resources/application.yaml', 'the container health check.\n        enabled: true', 'the container health check.\n        enabled: false'],
+  ['contract-s3-prefix', 'root.hcl', 'key_prefix = "emails/"', 'key_prefix = "mail/"'],
+  ['contract-s3-prefix', 'live/_units/worker.hcl', '/${local.app.key_prefix}*"]', '/*"]'],
+  ['contract-s3-prefix', 'live/_units/api.hcl', 'INGEST_KEY_PREFIX      = local.root.app.key_prefix', 'INGEST_KEY_PREFIX      = "emails/"'],
+  ['contract-writable-mount', 'functions/Dockerfile', 'VOLUME ["/tmp"]', '# no volume'],
 ];
 
 for (const [rule, file, from, to] of cases) {
@@ -60,3 +68,18 @@ for (const [rule, file, from, to] of cases) {
     assert.ok((await breaking(file, from, to)).includes(rule));
   });
 }
+
+test('tf-provider-range: every module requires the stated AWS provider range and no other provider', async () => {
+  assert.deepEqual(await checkProviderRange(REPO), []);
+  const root = await mkdtemp(path.join(tmpdir(), 'range-'));
+  const versions = (aws, extra = '') => `terraform {\n  required_version = ">= 1.11"\n\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${aws}"\n    }\n${extra}  }\n}\n`;
+  const random = '    random = {\n      source = "hashicorp/random"\n    }\n';
+  for (const [name, text] of [['good', versions(PROVIDER_RANGE)], ['old', versions('~> 6.25')], ['random', versions(PROVIDER_RANGE, random)]]) {
+    await mkdir(path.join(root, 'modules', name), { recursive: true });
+    await writeFile(path.join(root, 'modules', name, 'versions.tf'), text);
+  }
+  await mkdir(path.join(root, 'modules', 'missing'), { recursive: true });
+  const findings = await checkProviderRange(root);
+  assert.deepEqual(findings.map((f) => f.file).sort(), ['modules/missing/versions.tf', 'modules/old/versions.tf', 'modules/random/versions.tf']);
+  assert.ok(findings.every((f) => f.rule === 'tf-provider-range'));
+});

@@ -56,7 +56,7 @@ const cases = [
   ['sec-task-role-distinct', 'modules/service/main.tf', 'task_role_arn            = aws_iam_role.task.arn', 'task_role_arn            = aws_iam_role.execution.arn'],
   ['sec-alb-invalid-headers', 'modules/alb/main.tf', 'drop_invalid_header_fields = true', 'drop_invalid_header_fields = false'],
   ['sec-ssm-secure-string', 'modules/token/main.tf', 'type             = "SecureString"', 'type             = "String"'],
-  ['sec-ssm-value-in-state', 'modules/token/main.tf', 'value_wo         = ephemeral.random_password.token.result', 'value            = "plain"'],
+  ['sec-ssm-value-in-state', 'modules/token/main.tf', 'value_wo         = ephemeral.aws_secretsmanager_random_password.token.random_password', 'value            = "plain"'],
   ['sec-iam-wildcard-action', 'modules/ci-access/main.tf', '"ecs:UpdateService", "ecs:DescribeServices"', '"ecs:*", "ecs:DescribeServices"'],
   ['sec-iam-wildcard-resource', 'modules/service/main.tf', 'resources = [var.repository_arn]', 'resources = ["*"]'],
   ['sec-prod-deletion-protection', 'live/prod/env.hcl', 'deletion_protection  = true', 'deletion_protection  = false'],

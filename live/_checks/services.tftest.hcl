@@ -1,0 +1,49 @@
+# Checks across units, on the inputs Terragrunt gives them. Appended by
+# tools/infra-check/stack.mjs to the plan test of every environment that has these units
+# (it declares the providers); not a test file on its own.
+
+run "services" {
+  command = plan
+
+  # The worker may finish its in-flight messages before ECS sends SIGKILL.
+  assert {
+    condition     = output.worker__inputs.stop_timeout_seconds > tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
+    error_message = "The worker's ECS stop timeout must exceed its PERSIST_SHUTDOWN_BUDGET, or SIGKILL cuts in-flight messages."
+  }
+
+  # A message stays invisible while a worker may still be storing it: one message's time,
+  # plus the whole shutdown budget when a stop comes.
+  assert {
+    condition     = module.queue.visibility_timeout_seconds >= output.queue__inputs.worker_message_timeout_seconds + tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
+    error_message = "The queue's visibility timeout is shorter than what the worker needs for a message and its shutdown budget: messages would be redelivered while in flight."
+  }
+
+  assert {
+    condition     = output.queue__inputs.worker_shutdown_budget_seconds == tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
+    error_message = "The queue unit and the worker unit disagree on the worker's shutdown budget."
+  }
+
+  assert {
+    condition     = output.api__inputs.environment.INGEST_KEY_PREFIX == output.worker__inputs.environment.PERSIST_KEY_PREFIX
+    error_message = "The API tells clients keys under INGEST_KEY_PREFIX; the worker must write under the same PERSIST_KEY_PREFIX."
+  }
+
+  # Least privilege for the applications: no wildcard in a task role's actions or resources.
+  assert {
+    condition = alltrue(flatten([for unit in [output.api__inputs, output.worker__inputs] : [
+      for statement in jsondecode(unit.task_role_policy_json).Statement : [
+        for action in flatten([statement.Action]) : !strcontains(action, "*")
+      ]
+    ]]))
+    error_message = "A task role policy of the api or worker unit grants a wildcard action."
+  }
+
+  assert {
+    condition = alltrue(flatten([for unit in [output.api__inputs, output.worker__inputs] : [
+      for statement in jsondecode(unit.task_role_policy_json).Statement : [
+        for resource in flatten([statement.Resource]) : resource != "*" && !endswith(resource, ":*")
+      ]
+    ]]))
+    error_message = "A task role policy of the api or worker unit grants a wildcard resource."
+  }
+}

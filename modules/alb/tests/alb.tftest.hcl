@@ -1,0 +1,84 @@
+mock_provider "aws" {
+  source = "../_test"
+}
+
+variables {
+  name              = "ingest-pipeline-dev"
+  vpc_id            = "vpc-00000000000000000"
+  vpc_cidr_block    = "10.10.0.0/16"
+  public_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+}
+
+run "plain_http" {
+  command = plan
+
+  assert {
+    condition     = aws_lb.this.drop_invalid_header_fields && !aws_lb.this.internal
+    error_message = "A public load balancer that drops invalid headers."
+  }
+
+  assert {
+    condition     = one(aws_lb_listener.http.default_action).type == "forward" && length(aws_lb_listener.https) == 0
+    error_message = "Without a certificate, HTTP forwards and there is no HTTPS listener."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.targets.cidr_ipv4 == "10.10.0.0/16" && aws_vpc_security_group_egress_rule.targets.from_port == 8080
+    error_message = "The load balancer reaches only the API's port, inside the VPC (an input: no data source read by a mocked id)."
+  }
+
+  assert {
+    condition     = one(aws_lb_target_group.api.health_check).path == "/health" && aws_lb_target_group.api.target_type == "ip"
+    error_message = "IP targets checked on readiness (/health)."
+  }
+
+  assert {
+    condition     = !aws_lb.this.enable_deletion_protection
+    error_message = "Deletion protection is an input, off by default."
+  }
+}
+
+run "https" {
+  command = plan
+
+  variables {
+    certificate_arn     = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    deletion_protection = true
+  }
+
+  assert {
+    condition     = one(aws_lb_listener.http.default_action).type == "redirect" && one(one(aws_lb_listener.http.default_action).redirect).protocol == "HTTPS"
+    error_message = "With a certificate, HTTP only redirects to HTTPS."
+  }
+
+  assert {
+    condition     = aws_lb_listener.https[0].ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    error_message = "HTTPS uses a TLS 1.2+ policy."
+  }
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.https) == 1 && aws_lb.this.enable_deletion_protection
+    error_message = "HTTPS is open to the allowed ranges; deletion protection follows the input."
+  }
+}
+
+# Every validation at once: each listed variable must report its own error.
+run "rejects_bad_values" {
+  command = plan
+
+  variables {
+    name                         = "a-name-that-is-too-long-for-a-target-group"
+    vpc_cidr_block               = "10.10.0.0"
+    public_subnet_ids            = ["subnet-00000000000000001"]
+    ingress_cidr_blocks          = ["everywhere"]
+    deregistration_delay_seconds = 3601
+  }
+
+  expect_failures = [
+    var.name,
+    var.vpc_cidr_block,
+    var.public_subnet_ids,
+    var.ingress_cidr_blocks,
+    var.deregistration_delay_seconds,
+  ]
+}

@@ -1,0 +1,70 @@
+mock_provider "aws" {
+  source = "../_test"
+}
+
+variables {
+  name                    = "ingest-pipeline-dev"
+  alb_arn_suffix          = "app/ingest-pipeline-dev/0123456789abcdef"
+  target_group_arn_suffix = "targetgroup/ingest-pipeline-dev-api/0123456789abcdef"
+  queue_name              = "ingest-pipeline-dev-emails"
+  dead_letter_queue_name  = "ingest-pipeline-dev-emails-dlq"
+  cluster_name            = "ingest-pipeline-dev"
+  service_names           = ["ingest-pipeline-dev-api", "ingest-pipeline-dev-worker"]
+  alarm_emails            = ["oncall@example.com"]
+}
+
+run "plan" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.dead_letters.dimensions.QueueName == var.dead_letter_queue_name && aws_cloudwatch_metric_alarm.dead_letters.threshold == 0
+    error_message = "Any message in the dead-letter queue raises an alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.oldest_message.dimensions.QueueName == var.queue_name && aws_cloudwatch_metric_alarm.oldest_message.threshold == 300
+    error_message = "A message older than oldest_message_alarm_seconds raises an alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.server_errors.threshold == 1
+    error_message = "A 5xx rate above error_rate_alarm_percent raises an alarm."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id != null
+    error_message = "The alarm topic is encrypted."
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 1 && aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email"
+    error_message = "Each alarm email is subscribed."
+  }
+}
+
+run "applied" {
+  command = apply
+
+  assert {
+    condition = alltrue([for alarm in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.oldest_message, aws_cloudwatch_metric_alarm.server_errors, aws_cloudwatch_metric_alarm.unhealthy_hosts] :
+    alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])])
+    error_message = "Every alarm notifies the topic."
+  }
+}
+
+# Every validation at once: each listed variable must report its own error.
+run "rejects_bad_values" {
+  command = plan
+
+  variables {
+    name                         = "Ingest Pipeline"
+    oldest_message_alarm_seconds = 59
+    error_rate_alarm_percent     = 0
+  }
+
+  expect_failures = [
+    var.name,
+    var.oldest_message_alarm_seconds,
+    var.error_rate_alarm_percent,
+  ]
+}

@@ -1,0 +1,233 @@
+// Real Terraform over the infrastructure, offline where the machine has a provider mirror:
+// for every module, `terraform init -backend=false`, `terraform validate` and
+// `terraform test` (its tests/, mocked provider); for every environment under live/, the
+// stack as Terragrunt assembles it (stack.mjs), validated and tested the same way; and
+// each environment assembled once more with an empty environment, as a teardown runs.
+//
+//   node tools/infra-check/terraform.mjs [ROOT] [--aws-provider-version=5.100.0] [--out=DIR]
+//
+// The AWS provider comes from a filesystem mirror when one holds it ($TF_PLUGIN_DIR, else
+// /opt/tf-plugins), else from the registry. Without terraform, or without any provider,
+// it fails and says where it looked. Everything it writes is under target/terraform.
+import { execFile } from 'node:child_process';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assembleStack, StackError } from './stack.mjs';
+
+const MIRRORS = [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins'];
+const PLATFORM = `${os.platform()}_${{ x64: 'amd64', arm64: 'arm64' }[os.arch()] ?? os.arch()}`;
+// The tag a deploy sets; a teardown runs with none.
+const DEPLOY_ENV = { IMAGE_TAG: '0123456789ab' };
+
+async function exists(file) {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(command, args, options) {
+  return new Promise((resolve) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+      resolve({ ok: !error, code: error?.code ?? 0, stdout, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** terraform on the PATH (or $TERRAFORM), at least 1.11. */
+async function findTerraform() {
+  const binary = process.env.TERRAFORM ?? 'terraform';
+  const version = await run(binary, ['version', '-json'], {});
+  if (!version.ok) {
+    throw new Error(`terraform not found: tried ${binary} on PATH=${process.env.PATH}. Install Terraform >= 1.11 (README, Tests).`);
+  }
+  const found = JSON.parse(version.stdout).terraform_version;
+  const [major, minor] = found.split('.').map(Number);
+  if (major < 1 || (major === 1 && minor < 11)) throw new Error(`terraform ${found} at ${binary} is older than 1.11`);
+  return { binary, version: found };
+}
+
+/** The mirror that holds hashicorp/aws (at the wanted version, if one is asked for), else null. */
+async function findMirror(version) {
+  const looked = [];
+  for (const dir of MIRRORS) {
+    if (!dir) continue;
+    const aws = path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws');
+    const versions = (await exists(aws)) ? await readdir(aws) : [];
+    const usable = [];
+    for (const v of versions) if (await exists(path.join(aws, v, PLATFORM))) usable.push(v);
+    looked.push(`${dir} (${usable.length ? `hashicorp/aws ${usable.join(', ')}` : 'no hashicorp/aws'})`);
+    if (usable.length && (!version || usable.includes(version))) return { dir, versions: usable, looked };
+  }
+  return { dir: null, looked };
+}
+
+/**
+ * A stub of the AWS API on loopback. Terraform 1.11 cannot mock ephemeral resources, so
+ * modules with one plan against the real provider, whose every endpoint points here:
+ * Secrets Manager's GetRandomPassword answers, any other call is refused, loudly.
+ */
+function startAwsStub() {
+  const calls = [];
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? `${request.method} ${request.url}`);
+      calls.push(target);
+      response.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target === 'secretsmanager.GetRandomPassword') {
+        response.end(JSON.stringify({ RandomPassword: 'stub'.repeat(12) }));
+      } else {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'UnsupportedOperation', message: `the offline AWS stub answers GetRandomPassword only, not ${target}` }));
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, calls, url: `http://127.0.0.1:${server.address().port}` })));
+}
+
+/** Runs jobs with at most `width` at a time, in order of the list. */
+async function pool(jobs, width) {
+  const results = new Array(jobs.length);
+  let next = 0;
+  async function worker() {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]();
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return results;
+}
+
+export async function main(argv) {
+  const options = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
+  const root = path.resolve(argv.find((a) => !a.startsWith('--')) ?? '.');
+  const out = path.resolve(options.out ?? path.join(root, 'target', 'terraform'));
+  const providerVersion = options['aws-provider-version'];
+  const started = Date.now();
+
+  const terraform = await findTerraform();
+  const mirror = await findMirror(providerVersion);
+  const source = mirror.dir
+    ? `mirror ${mirror.dir} (hashicorp/aws ${providerVersion ?? mirror.versions.join(', ')})`
+    : `registry.terraform.io (no mirror: looked in ${mirror.looked.join('; ') || 'TF_PLUGIN_DIR unset, /opt/tf-plugins absent'})`;
+  console.log(`terraform ${terraform.version}; AWS provider from ${source}`);
+
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const modulesOut = path.join(out, 'modules');
+  await cp(path.join(root, 'modules'), modulesOut, {
+    recursive: true,
+    filter: (file) => !/(^|\/)\.terraform(\.lock\.hcl)?$/.test(file),
+  });
+  const stub = await startAwsStub();
+  const env = {
+    ...process.env,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_ACCESS_KEY_ID: 'offline',
+    AWS_SECRET_ACCESS_KEY: 'offline',
+    AWS_SESSION_TOKEN: 'offline',
+    AWS_ENDPOINT_URL: stub.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  delete env.AWS_PROFILE;
+  if (env.TF_CLI_CONFIG_FILE && !(await exists(env.TF_CLI_CONFIG_FILE))) env.TF_CLI_CONFIG_FILE = '/dev/null';
+  if (!mirror.dir) {
+    env.TF_PLUGIN_CACHE_DIR = path.join(out, 'plugin-cache');
+    await mkdir(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+  }
+  const versionOverride = providerVersion
+    ? `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "= ${providerVersion}"\n    }\n  }\n}\n`
+    : null;
+
+  /** init, validate, test in dir; the first failing step's output is kept. */
+  async function check(label, dir) {
+    const t0 = Date.now();
+    if (versionOverride) await writeFile(path.join(dir, 'zz_provider_override.tf'), versionOverride);
+    const init = ['init', '-backend=false', '-input=false', '-no-color', ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
+    const steps = [init, ['validate', '-no-color'], ['test', '-no-color']];
+    let tests = '';
+    for (const args of steps) {
+      const result = await run(terraform.binary, args, { cwd: dir, env });
+      if (!result.ok) {
+        let output = result.output;
+        if (args[0] === 'init' && !mirror.dir) {
+          output += `\nNo AWS provider could be had: no mirror (looked in ${mirror.looked.join('; ') || 'TF_PLUGIN_DIR unset, /opt/tf-plugins'}) and the registry failed.`;
+        }
+        return { label, ok: false, step: args[0], output, seconds: (Date.now() - t0) / 1000 };
+      }
+      if (args[0] === 'test') tests = /(\d+) passed, (\d+) failed/.exec(result.output)?.[0] ?? '';
+    }
+    return { label, ok: true, tests, seconds: (Date.now() - t0) / 1000 };
+  }
+
+  const jobs = [];
+  const modules = [];
+  for (const entry of (await readdir(modulesOut, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || !(await exists(path.join(modulesOut, entry.name, 'versions.tf')))) continue;
+    modules.push(entry.name);
+    const dir = path.join(modulesOut, entry.name);
+    jobs.push(async () => {
+      if (!(await exists(path.join(dir, 'tests')))) return { label: `modules/${entry.name}`, ok: false, step: 'test', output: 'no tests/ folder: every module has terraform tests', seconds: 0 };
+      return check(`modules/${entry.name}`, dir);
+    });
+  }
+  const environments = [];
+  for (const entry of (await readdir(path.join(root, 'live'), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
+    environments.push(entry.name);
+    const dir = path.join(out, 'live', entry.name);
+    jobs.push(async () => {
+      const label = `live/${entry.name}`;
+      try {
+        // As a teardown evaluates it: no IMAGE_TAG or any other deploy variable set.
+        await assembleStack(root, entry.name, { outDir: dir, moduleRoot: modulesOut });
+        const stack = await assembleStack(root, entry.name, { outDir: dir, moduleRoot: modulesOut, env: DEPLOY_ENV, mocks: path.join(modulesOut, '_test') });
+        for (const [name, text] of Object.entries(stack.files)) {
+          await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+          await writeFile(path.join(dir, name), text);
+        }
+      } catch (error) {
+        if (!(error instanceof StackError)) throw error;
+        return { label, ok: false, step: 'assemble', output: error.message, seconds: 0 };
+      }
+      return check(label, dir);
+    });
+  }
+
+  // The first init fills the plugin cache (registry) before the others run beside it.
+  const width = Math.max(1, Math.min(Number(options.jobs ?? os.availableParallelism?.() ?? os.cpus().length), 4));
+  const first = await pool(jobs.slice(0, 1), 1);
+  const results = [...first, ...(await pool(jobs.slice(1), width))];
+  stub.server.close();
+
+  for (const result of results) {
+    const line = `${result.ok ? 'ok    ' : 'FAILED'} ${result.label.padEnd(24)} ${result.ok ? `validate; test ${result.tests}` : `at ${result.step}`} (${result.seconds.toFixed(1)} s)`;
+    console.log(line);
+    if (!result.ok) console.log(result.output.replace(/^/gm, '    '));
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`terraform: ${modules.length} modules, ${environments.length} environments (${environments.join(', ')}); ` +
+    `${results.length - failed} ok, ${failed} failed; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return failed === 0 ? 0 : 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(`terraform checks: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
+}
