@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +48,9 @@ class UnavailableDependenciesTests {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int managementPort;
+
 	@DynamicPropertySource
 	static void emulators(DynamicPropertyRegistry registry) {
 		ssm.putSecureString(PARAMETER, TOKEN);
@@ -70,6 +74,15 @@ class UnavailableDependenciesTests {
 		assertThat(response.body()).doesNotContain(TOKEN);
 		assertThat(get(this.port, "/health").statusCode()).isEqualTo(503);
 		assertThat(json(get(this.port, "/health")).get("status").asString()).isEqualTo("DOWN");
+	}
+
+	@Test
+	@Order(1)
+	void staysLiveWhileNotReadySoTheContainerCheckReplacesNoTask() {
+		assertThat(get(this.port, "/health").statusCode()).isEqualTo(503);
+		HttpResponse<String> liveness = get(this.managementPort, "/actuator/health/liveness");
+		assertThat(liveness.statusCode()).isEqualTo(200);
+		assertThat(json(liveness).get("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
