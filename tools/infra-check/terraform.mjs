@@ -4,10 +4,12 @@
 // stack as Terragrunt assembles it (stack.mjs), validated and tested the same way; and
 // each environment assembled once more with an empty environment, as a teardown runs.
 //
-//   node tools/infra-check/terraform.mjs [ROOT] [--aws-provider-version=5.100.0] [--out=DIR]
+//   node tools/infra-check/terraform.mjs [ROOT] [--aws-provider-version=5.100.0|"~> 6.0"] [--out=DIR]
 //
-// The AWS provider comes from a filesystem mirror when one holds it ($TF_PLUGIN_DIR, else
-// /opt/tf-plugins), else from the registry. Without terraform, or without any provider,
+// --aws-provider-version narrows the modules' range to one version or constraint (the
+// GitHub workflow runs both ends: 5.100.0 and the newest 6.x). The AWS provider comes from
+// a filesystem mirror when one holds it ($TF_PLUGIN_DIR, else /opt/tf-plugins; an exact
+// version must be there), else from the registry. Without terraform, or without any provider,
 // it fails and says where it looked. Everything it writes is under target/terraform.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -113,7 +115,8 @@ export async function main(argv) {
   const started = Date.now();
 
   const terraform = await findTerraform();
-  const mirror = await findMirror(providerVersion);
+  const exact = !providerVersion || /^\d+\.\d+\.\d+$/.test(providerVersion);
+  const mirror = exact ? await findMirror(providerVersion) : { dir: null, looked: [`no mirror for a constraint (${providerVersion})`] };
   const source = mirror.dir
     ? `mirror ${mirror.dir} (hashicorp/aws ${providerVersion ?? mirror.versions.join(', ')})`
     : `registry.terraform.io (no mirror: looked in ${mirror.looked.join('; ') || 'TF_PLUGIN_DIR unset, /opt/tf-plugins absent'})`;
@@ -145,7 +148,7 @@ export async function main(argv) {
     await mkdir(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
   }
   const versionOverride = providerVersion
-    ? `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "= ${providerVersion}"\n    }\n  }\n}\n`
+    ? `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${exact ? `= ${providerVersion}` : providerVersion}"\n    }\n  }\n}\n`
     : null;
 
   /** init, validate, test in dir; the first failing step's output is kept. */

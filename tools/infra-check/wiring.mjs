@@ -7,6 +7,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 
+/** Data sources that compute locally or read nothing named by an input. */
+const LOCAL_DATA_SOURCES = new Set(['aws_iam_policy_document', 'aws_region', 'aws_caller_identity', 'aws_partition', 'aws_availability_zones']);
+
 async function exists(file) {
   try {
     await stat(file);
@@ -52,7 +55,7 @@ async function readUnit(file, root, findings) {
   for (const part of parts) {
     const source = part.json.terraform?.[0]?.source;
     if (source) unit.source = { value: source, part };
-    Object.assign(unit.inputs, Object.fromEntries(Object.keys(part.json.inputs ?? {}).map((key) => [key, part])));
+    Object.assign(unit.inputs, Object.fromEntries(Object.entries(part.json.inputs ?? {}).map(([key, value]) => [key, { part, value }])));
     for (const [name, blocks] of Object.entries(part.json.dependency ?? {})) {
       unit.dependencies[name] = { ...blocks[0], part };
     }
@@ -81,11 +84,33 @@ export async function checkWiring(rootDir) {
   if (!(await exists(live))) return findings;
   const rel = (file) => path.relative(root, file);
   async function checkSource(unit) {
-    if (!unit.source) return;
+    if (!unit.source) return null;
     const match = /modules\/\/([\w-]+)/.exec(unit.source.value);
     const dir = match ? path.join(root, 'modules', match[1]) : null;
     if (!dir || !(await exists(dir))) {
       findings.push({ file: rel(unit.source.part.file), line: lineOf(unit.source.part.text, 'source'), rule: 'wiring-source-missing', message: `module source ${unit.source.value} does not exist` });
+      return null;
+    }
+    return dir;
+  }
+
+  // A data source that reads AWS by a value a dependency provides cannot be planned on a
+  // fresh environment: Terragrunt plans with the dependency's mock, which names nothing
+  // in the account. The mocked provider of the plan tests cannot notice; this rule does.
+  async function checkMockedReads(unit, dir) {
+    const fed = Object.entries(unit.inputs).filter(([, { value }]) => JSON.stringify(value).includes('dependency.')).map(([name]) => name);
+    if (fed.length === 0) return;
+    for (const entry of (await readdir(dir)).filter((name) => name.endsWith('.tf'))) {
+      const text = await readFile(path.join(dir, entry), 'utf8');
+      const json = await parseFile(path.join(dir, entry));
+      for (const [type, named] of Object.entries(json.data ?? {})) {
+        if (LOCAL_DATA_SOURCES.has(type)) continue;
+        for (const [name, bodies] of Object.entries(named)) {
+          const used = fed.filter((input) => JSON.stringify(bodies).includes(`var.${input}`));
+          if (used.length === 0) continue;
+          findings.push({ file: rel(path.join(dir, entry)), line: lineOf(text, `data "${type}" "${name}"`), rule: 'wiring-mocked-read', message: `data.${type}.${name} reads by var.${used.join(', var.')}, which ${rel(unit.dir)} takes from a dependency: a fresh environment plans it with the mock. Pass what the module needs as an input instead.` });
+        }
+      }
     }
   }
 
@@ -93,7 +118,8 @@ export async function checkWiring(rootDir) {
   for (const file of await unitFiles(live)) units.set(path.dirname(file), await readUnit(file, root, findings));
 
   for (const unit of units.values()) {
-    await checkSource(unit);
+    const dir = await checkSource(unit);
+    if (dir) await checkMockedReads(unit, dir);
     for (const part of unit.parts) {
       for (const match of part.text.matchAll(/dependency\.([\w-]+)\.outputs\.([\w-]+)/g)) {
         const [, name, output] = match;

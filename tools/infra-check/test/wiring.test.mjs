@@ -52,6 +52,14 @@ test('wiring-include-missing: an include that points at no file is a finding, no
   assert.deepEqual(rules(await check(tree)), ['wiring-include-missing']);
 });
 
+test('wiring-mocked-read: a data source read by a value that a dependency provides', async () => {
+  const tree = goodTree();
+  tree['modules/m/main.tf'] = 'data "aws_vpc" "this" {\n  id = var.a\n}\n';
+  assert.deepEqual(rules(await check(tree)), ['wiring-mocked-read']);
+  tree['modules/m/main.tf'] = 'data "aws_iam_policy_document" "this" {\n  statement {\n    resources = [var.a]\n  }\n}\n';
+  assert.deepEqual(rules(await check(tree)), []);
+});
+
 test('wiring-output-unmocked: a dependency output without a mock', async () => {
   const tree = goodTree();
   tree['live/_units/y.hcl'] = tree['live/_units/y.hcl'].replace('o = "mock"', 'z = "mock"');
