@@ -5,6 +5,7 @@
 // each environment assembled once more with an empty environment, as a teardown runs.
 //
 //   node tools/infra-check/terraform.mjs [ROOT] [--aws-provider-version=5.100.0|"~> 6.0"] [--out=DIR]
+//     [--only=modules/queue,live/dev]
 //
 // --aws-provider-version narrows the modules' range to one version or constraint (the
 // GitHub workflow runs both ends: 5.100.0 and the newest 6.x). The AWS provider comes from
@@ -63,7 +64,7 @@ async function findMirror(version) {
     const versions = (await exists(aws)) ? await readdir(aws) : [];
     const usable = [];
     for (const v of versions) if (await exists(path.join(aws, v, PLATFORM))) usable.push(v);
-    looked.push(`${dir} (${usable.length ? `hashicorp/aws ${usable.join(', ')}` : 'no hashicorp/aws'})`);
+    looked.push(`${dir} (${!(await exists(dir)) ? 'absent' : usable.length ? `hashicorp/aws ${usable.join(', ')}` : 'no hashicorp/aws'})`);
     if (usable.length && (!version || usable.includes(version))) return { dir, versions: usable, looked };
   }
   return { dir: null, looked };
@@ -173,10 +174,12 @@ export async function main(argv) {
   }
 
   const jobs = [];
+  const labels = [];
   const modules = [];
   for (const entry of (await readdir(modulesOut, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || !(await exists(path.join(modulesOut, entry.name, 'versions.tf')))) continue;
     modules.push(entry.name);
+    labels.push(`modules/${entry.name}`);
     const dir = path.join(modulesOut, entry.name);
     jobs.push(async () => {
       if (!(await exists(path.join(dir, 'tests')))) return { label: `modules/${entry.name}`, ok: false, step: 'test', output: 'no tests/ folder: every module has terraform tests', seconds: 0 };
@@ -187,6 +190,7 @@ export async function main(argv) {
   for (const entry of (await readdir(path.join(root, 'live'), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
     environments.push(entry.name);
+    labels.push(`live/${entry.name}`);
     const dir = path.join(out, 'live', entry.name);
     jobs.push(async () => {
       const label = `live/${entry.name}`;
@@ -206,6 +210,11 @@ export async function main(argv) {
     });
   }
 
+  if (options.only) {
+    const wanted = options.only.split(',');
+    const kept = labels.map((label, index) => [label, jobs[index]]).filter(([label]) => wanted.some((w) => label === w || label.startsWith(`${w}/`)));
+    jobs.splice(0, jobs.length, ...kept.map(([, job]) => job));
+  }
   // The first init fills the plugin cache (registry) before the others run beside it.
   const width = Math.max(1, Math.min(Number(options.jobs ?? os.availableParallelism?.() ?? os.cpus().length), 4));
   const first = await pool(jobs.slice(0, 1), 1);
