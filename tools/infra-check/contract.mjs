@@ -2,7 +2,8 @@
 // definitions' environment names are settings README documents for that service; the load
 // balancer's target port is the API's; readiness paths match the applications' and the
 // container checks liveness, which the applications serve; the key prefix is written once
-// and scopes the worker's S3 permission; paths mounted for writing are image VOLUMEs; and
+// and scopes the worker's S3 permission; paths mounted for writing are image VOLUMEs; the
+// image is assembled by the script the image test runs, from a base pinned by digest; and
 // every module requires the AWS provider range README states. (SERVER_PORT against the
 // container port, and MANAGEMENT_SERVER_PORT against the liveness port, are preconditions
 // of modules/service, checked by Terraform.)
@@ -106,6 +107,22 @@ export async function checkContract(root) {
   for (const match of serviceModule.matchAll(/containerPath\s*=\s*"([^"]+)"/g)) {
     if (!volumes.has(match[1])) {
       findings.push({ file: 'modules/service/main.tf', line: lineOf(serviceModule, match[0]), rule: 'contract-writable-mount', message: `${match[1]} is mounted for writing, but functions/Dockerfile declares no VOLUME ${match[1]}: ECS would mount it root-owned 0755 and user 10001 could not write` });
+    }
+  }
+  // The image is what ImageAssemblyTests assembles: the Dockerfile runs the same script,
+  // starts the same command, and pins its base image by digest.
+  for (const step of ['extract', 'train', 'tmp']) {
+    if (!new RegExp(`assemble\\.sh ${step}\\b`).test(dockerfile)) {
+      findings.push({ file: 'functions/Dockerfile', line: 1, rule: 'contract-image-assembly', message: `the Dockerfile must run functions/image/assemble.sh ${step}, as the image test does` });
+    }
+  }
+  if (!/^ENTRYPOINT \["\/app\/start"\]/m.test(dockerfile)) {
+    findings.push({ file: 'functions/Dockerfile', line: lineOf(dockerfile, 'ENTRYPOINT'), rule: 'contract-image-assembly', message: 'the entrypoint must be /app/start, the start command assemble.sh writes' });
+  }
+  const bases = [...dockerfile.matchAll(/^(?:ARG BASE=|FROM )(\S+)/gm)].map((m) => m[1]).filter((image) => !image.startsWith('${') && !/^[a-z]+$/.test(image));
+  for (const image of bases) {
+    if (!/@sha256:[0-9a-f]{64}$/.test(image)) {
+      findings.push({ file: 'functions/Dockerfile', line: lineOf(dockerfile, image), rule: 'contract-image-digest', message: `base image ${image} is not pinned by digest` });
     }
   }
   return findings;

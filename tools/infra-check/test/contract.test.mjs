@@ -61,6 +61,9 @@ const cases = [
   ['contract-s3-prefix', 'live/_units/worker.hcl', '/${local.app.key_prefix}*"]', '/*"]'],
   ['contract-s3-prefix', 'live/_units/api.hcl', 'INGEST_KEY_PREFIX      = local.root.app.key_prefix', 'INGEST_KEY_PREFIX      = "emails/"'],
   ['contract-writable-mount', 'functions/Dockerfile', 'VOLUME ["/tmp"]', '# no volume'],
+  ['contract-image-assembly', 'functions/Dockerfile', 'assemble.sh train /app', 'true'],
+  ['contract-image-assembly', 'functions/Dockerfile', 'ENTRYPOINT ["/app/start"]', 'ENTRYPOINT ["java", "-jar", "/app/app.jar"]'],
+  ['contract-image-digest', 'functions/Dockerfile', '@sha256:fcd7fd7b387f94bb2ac461478a7436ad8e349924c374ea8313919624dceae636', ''],
 ];
 
 for (const [rule, file, from, to] of cases) {

@@ -1,0 +1,209 @@
+package dev.pipeline.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.S3Emulator;
+import dev.pipeline.testsupport.SqsEmulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The image's assembly, run here as the Dockerfile runs it:
+ * {@code functions/image/assemble.sh} extracts the worker's jar, trains the JDK 25 AOT
+ * cache and prepares the temp folder; the folder's own start command then runs the
+ * worker, which becomes healthy against the emulators and stores a message. A broken step
+ * fails the test command, not only {@code docker build}.
+ */
+class ImageAssemblyTests {
+
+	static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+
+	static final String QUEUE = "image-assembly-tests";
+
+	static final String BUCKET = "image-assembly-tests";
+
+	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	@TempDir
+	static Path work;
+
+	static SqsEmulator sqsEmulator;
+
+	static S3Emulator s3Emulator;
+
+	static SqsEmulator.QueuePair queues;
+
+	static String java25;
+
+	@BeforeAll
+	static void emulators() {
+		java25 = jdk25().orElseThrow(() -> new IllegalStateException(
+				"The image test needs a JDK 25 (the images' JVM, for the AOT cache): set JAVA25_HOME; looked in "
+						+ "JAVA25_HOME, JAVA_HOME_25_X64 and /usr/lib/jvm/temurin-25-jdk-amd64"));
+		sqsEmulator = SqsEmulator.start();
+		s3Emulator = S3Emulator.inMemory();
+		s3Emulator.createBucket(BUCKET);
+		queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 5, 30);
+	}
+
+	@AfterAll
+	static void stopEmulators() {
+		if (sqsEmulator != null) {
+			sqsEmulator.close();
+		}
+		if (s3Emulator != null) {
+			s3Emulator.close();
+		}
+	}
+
+	@Test
+	void assemblesAnImageFolderWhoseStartCommandRunsTheWorkerWithTheAotCache() throws Exception {
+		Path app = work.resolve("app");
+		Path tmp = work.resolve("tmp");
+		assemble("extract", LocalPipeline.Settings.jar(ROOT, "worker").toString(), app.toString());
+		assemble("train", app.toString());
+		assemble("tmp", tmp.toString());
+
+		assertThat(app.resolve("app.jar")).isRegularFile();
+		assertThat(app.resolve("lib")).isDirectory();
+		assertThat(app.resolve("app.aot")).isNotEmptyFile();
+		assertThat(Files.getPosixFilePermissions(tmp)).contains(PosixFilePermission.OTHERS_WRITE,
+				PosixFilePermission.OTHERS_EXECUTE);
+		assertThat(Files.readString(app.resolve("jvm.options")))
+			.isEqualTo(Files.readString(ROOT.resolve("functions/jvm.options")));
+
+		int port = freePort();
+		int managementPort = freePort();
+		ProcessBuilder builder = new ProcessBuilder(app.resolve("start").toString())
+			.redirectOutput(work.resolve("worker.log").toFile())
+			.redirectErrorStream(true);
+		builder.environment()
+			.putAll(Map.of("JAVA", java25, "TMPDIR", tmp.toString(), "SERVER_PORT", Integer.toString(port),
+					"MANAGEMENT_SERVER_PORT", Integer.toString(managementPort), "AWS_REGION", Aws.REGION.id(),
+					"AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS",
+					sqsEmulator.endpoint().toString(), "AWS_ENDPOINT_URL_S3", s3Emulator.endpoint().toString()));
+		builder.environment().putAll(Map.of("PERSIST_QUEUE_NAME", QUEUE, "PERSIST_BUCKET_NAME", BUCKET));
+		Process worker = builder.start();
+		try {
+			await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/health") == 200);
+			assertThat(status(managementPort, "/actuator/health/liveness")).isEqualTo(200);
+			assertThat(Files.readString(work.resolve("worker.log"))).doesNotContain("AOT cache", "AOTCache")
+				.describedAs("the JVM accepted the trained cache without complaint");
+			try (Stream<Path> folders = Files.list(tmp)) {
+				assertThat(folders.map((folder) -> folder.getFileName().toString()))
+					.anyMatch((name) -> name.startsWith("tomcat"));
+			}
+
+			Instant ingestedAt = Instant.parse("2031-01-02T03:04:05.006Z");
+			String id;
+			try (SqsClient sqs = sqsEmulator.client()) {
+				id = sqs.sendMessage((request) -> request.queueUrl(queues.url())
+					.messageBody("{\"email_timestream\":1764201600}")
+					.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
+							MessageAttributeValue.builder()
+								.dataType("String")
+								.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
+								.build())))
+					.messageId();
+			}
+			String key = new ObjectKeys(ObjectKeys.DEFAULT_PREFIX).keyFor(ingestedAt, id);
+			try (S3Client s3 = s3Emulator.client()) {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> s3.listObjectsV2((request) -> request.bucket(BUCKET))
+						.contents()
+						.stream()
+						.anyMatch((object) -> object.key().equals(key)));
+			}
+		}
+		finally {
+			// Graceful stop is not under test here (the worker's drills are); do not wait
+			// for it.
+			worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	private static void assemble(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new java.util.ArrayList<>(List.of("bash", "functions/image/assemble.sh"));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+			.redirectOutput(work.resolve("assemble-" + arguments[0] + ".log").toFile())
+			.redirectErrorStream(true);
+		builder.environment().put("JAVA", java25);
+		Process process = builder.start();
+		assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+		assertThat(process.exitValue())
+			.describedAs(() -> "assemble.sh " + String.join(" ", arguments) + ":\n"
+					+ read(work.resolve("assemble-" + arguments[0] + ".log")))
+			.isZero();
+	}
+
+	private static int status(int port, String path) {
+		try {
+			return HTTP
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+					.timeout(Duration.ofSeconds(2))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	private static Optional<String> jdk25() {
+		return Stream
+			.of(System.getenv("JAVA25_HOME"), System.getenv("JAVA_HOME_25_X64"), "/usr/lib/jvm/temurin-25-jdk-amd64")
+			.filter((home) -> home != null && !home.isBlank())
+			.map((home) -> Path.of(home, "bin", "java"))
+			.filter(Files::isExecutable)
+			.map(Path::toString)
+			.findFirst();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+}
