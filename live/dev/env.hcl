@@ -14,11 +14,15 @@ locals {
   bucket_force_destroy = true
 
   ingress_cidr_blocks = ["0.0.0.0/0"]
-  certificate_arn     = null
+  # No certificate: dev serves plain HTTP, so the token crosses the internet in clear text
+  # on every request. Set an ACM certificate ARN here to serve HTTPS (HTTP then redirects).
+  certificate_arn = null
+  require_https   = false
 
   api    = { cpu = 512, memory = 1024, min_count = 1, max_count = 2, requests_per_target = 1000 }
   worker = { cpu = 512, memory = 1024, min_count = 1, max_count = 2, backlog_per_task = 500 }
 
   max_receive_count = 5
-  alarm_emails      = []
+  # Who receives the alarms: each address gets a confirmation mail from AWS on apply.
+  alarm_emails = []
 }

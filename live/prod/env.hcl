@@ -14,11 +14,16 @@ locals {
   bucket_force_destroy = false
 
   ingress_cidr_blocks = ["0.0.0.0/0"]
-  certificate_arn     = null
+  # Prod serves HTTPS only (HTTP redirects), and refuses to plan without a certificate.
+  # REPLACE with your ACM certificate for the API's domain, in this region: the apply
+  # fails until this names a certificate of your account.
+  certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  require_https   = true
 
   api    = { cpu = 1024, memory = 2048, min_count = 2, max_count = 10, requests_per_target = 1000 }
   worker = { cpu = 1024, memory = 2048, min_count = 2, max_count = 10, backlog_per_task = 500 }
 
   max_receive_count = 5
-  alarm_emails      = []
+  # Who receives the alarms: each address gets a confirmation mail from AWS on apply.
+  alarm_emails = []
 }

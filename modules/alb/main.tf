@@ -75,6 +75,13 @@ resource "aws_lb_listener" "http" {
   port              = 80
   protocol          = "HTTP"
 
+  lifecycle {
+    precondition {
+      condition     = !var.require_https || local.https
+      error_message = "require_https is set but certificate_arn is null: this environment must serve HTTPS, since every request carries the token. Set certificate_arn to an ACM certificate for the load balancer's name."
+    }
+  }
+
   default_action {
     type             = local.https ? "redirect" : "forward"
     target_group_arn = local.https ? null : aws_lb_target_group.api.arn

@@ -46,8 +46,19 @@ variable "ingress_cidr_blocks" {
 
 variable "certificate_arn" {
   type        = string
-  description = "ACM certificate for an HTTPS listener; with it, HTTP redirects to HTTPS. Null serves plain HTTP only."
+  description = "ACM certificate for an HTTPS listener; with it, HTTP only redirects to HTTPS. Null serves plain HTTP: the token then crosses the network in clear text."
   default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN."
+  }
+}
+
+variable "require_https" {
+  type        = bool
+  description = "Refuse to plan without a certificate (prod): every request carries the token."
+  default     = false
 }
 
 variable "target_port" {

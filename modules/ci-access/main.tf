@@ -10,22 +10,18 @@ locals {
   partition = data.aws_partition.current.partition
   github    = "token.actions.githubusercontent.com"
 
-  deployments = flatten([for env in var.environments : [for service in var.services : {
-    env     = env
-    service = service
-    name    = "${var.project}-${env}-${service}"
-    cluster = "${var.project}-${env}"
-  }]])
+  # The one subject each role trusts: exact, never a pattern. A job bound to a GitHub
+  # environment presents repo:<owner/name>:environment:<env>; a job on main without one,
+  # repo:<owner/name>:ref:refs/heads/main.
+  push_subject     = "repo:${var.github_repository}:ref:refs/heads/main"
+  deploy_subjects  = { for env in var.environments : env => "repo:${var.github_repository}:environment:${env}" }
+  state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket_name}"
 
-  service_arns   = [for d in local.deployments : "arn:${local.partition}:ecs:${local.region}:${local.account}:service/${d.cluster}/${d.name}"]
-  role_arns      = flatten([for d in local.deployments : [for kind in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role/${d.name}-${kind}"]])
-  log_group_arns = [for d in local.deployments : "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/ecs/${d.name}"]
-  state_keys     = [for d in local.deployments : "arn:${local.partition}:s3:::${var.state_bucket_name}/${d.env}/${d.service}/*"]
-  archive_keys   = [for env in var.environments : "arn:${local.partition}:s3:::${var.project}-${env}-archive-${local.account}/emails/*"]
-  subjects = concat(
-    ["repo:${var.github_repository}:ref:refs/heads/main"],
-    [for env in var.environments : "repo:${var.github_repository}:environment:${env}"],
-  )
+  environments = { for env in var.environments : env => {
+    services       = [for service in var.services : "${var.project}-${env}-${service}"]
+    cluster        = "${var.project}-${env}"
+    archive_bucket = "arn:${local.partition}:s3:::${var.project}-${env}-archive-${local.account}"
+  } }
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -45,7 +41,10 @@ locals {
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 }
 
+# Trust: GitHub's OIDC tokens for STS, with exactly one subject.
 data "aws_iam_policy_document" "trust" {
+  for_each = merge({ push = local.push_subject }, { for env, subject in local.deploy_subjects : "deploy-${env}" => subject })
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -60,24 +59,23 @@ data "aws_iam_policy_document" "trust" {
       values   = ["sts.amazonaws.com"]
     }
 
-    # The main branch, and jobs bound to one of the deploy environments (whose token
-    # subject is repo:<owner/name>:environment:<env>).
     condition {
       test     = "StringEquals"
       variable = "${local.github}:sub"
-      values   = local.subjects
+      values   = [each.value]
     }
   }
 }
 
-resource "aws_iam_role" "deploy" {
-  name                 = "${var.project}-github-deploy"
-  description          = "Assumed by ${var.github_repository}'s workflows to push images and deploy the services"
-  assume_role_policy   = data.aws_iam_policy_document.trust.json
+# The image job on main: push the two images, and nothing else.
+resource "aws_iam_role" "push" {
+  name                 = "${var.project}-github-push"
+  description          = "Assumed by ${var.github_repository}'s workflow on main to push the service images"
+  assume_role_policy   = data.aws_iam_policy_document.trust["push"].json
   max_session_duration = 3600
 }
 
-data "aws_iam_policy_document" "deploy" {
+data "aws_iam_policy_document" "push" {
   statement {
     sid = "EcrLogin"
     # GetAuthorizationToken supports no resource-level permission: AWS requires "*".
@@ -93,6 +91,28 @@ data "aws_iam_policy_document" "deploy" {
     ]
     resources = var.ecr_repository_arns
   }
+}
+
+resource "aws_iam_role_policy" "push" {
+  name   = "push-images"
+  role   = aws_iam_role.push.id
+  policy = data.aws_iam_policy_document.push.json
+}
+
+# One deploy role per environment, trusted only by jobs bound to that GitHub environment
+# (whose protection rules, such as prod's reviewers, gate the job): it applies that
+# environment's two service units and smoke-tests them.
+resource "aws_iam_role" "deploy" {
+  for_each = local.environments
+
+  name                 = "${var.project}-github-deploy-${each.key}"
+  description          = "Assumed by ${var.github_repository}'s ${each.key} deployment job to deploy the ${each.key} services"
+  assume_role_policy   = data.aws_iam_policy_document.trust["deploy-${each.key}"].json
+  max_session_duration = 3600
+}
+
+data "aws_iam_policy_document" "deploy" {
+  for_each = local.environments
 
   statement {
     sid = "TaskDefinitions"
@@ -104,13 +124,13 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "DeployServices"
     actions   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:TagResource"]
-    resources = local.service_arns
+    resources = [for service in each.value.services : "arn:${local.partition}:ecs:${local.region}:${local.account}:service/${each.value.cluster}/${service}"]
   }
 
   statement {
     sid       = "PassServiceRoles"
     actions   = ["iam:PassRole"]
-    resources = local.role_arns
+    resources = flatten([for service in each.value.services : [for kind in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role/${service}-${kind}"]])
 
     condition {
       test     = "StringEquals"
@@ -122,13 +142,13 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "ReadServiceRoles"
     actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]
-    resources = local.role_arns
+    resources = flatten([for service in each.value.services : [for kind in ["task", "execution"] : "arn:${local.partition}:iam::${local.account}:role/${service}-${kind}"]])
   }
 
   statement {
     sid       = "ReadServiceLogGroups"
     actions   = ["logs:ListTagsForResource"]
-    resources = local.log_group_arns
+    resources = [for service in each.value.services : "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/ecs/${service}"]
   }
 
   statement {
@@ -145,30 +165,53 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "ListState"
     actions   = ["s3:ListBucket"]
-    resources = ["arn:${local.partition}:s3:::${var.state_bucket_name}"]
+    resources = [local.state_bucket_arn]
   }
 
+  # The service units read the outputs of their environment's units and of the registry.
   statement {
     sid       = "ReadStates"
     actions   = ["s3:GetObject"]
-    resources = ["arn:${local.partition}:s3:::${var.state_bucket_name}/*"]
-  }
-
-  statement {
-    sid       = "SmokeTestReadsItsObject"
-    actions   = ["s3:GetObject"]
-    resources = local.archive_keys
+    resources = ["${local.state_bucket_arn}/${each.key}/*", "${local.state_bucket_arn}/global/registry/*"]
   }
 
   statement {
     sid       = "WriteServiceStates"
     actions   = ["s3:PutObject", "s3:DeleteObject"]
-    resources = local.state_keys
+    resources = [for service in var.services : "${local.state_bucket_arn}/${each.key}/${service}/*"]
+  }
+
+  statement {
+    sid       = "SmokeTestReadsItsObject"
+    actions   = ["s3:GetObject"]
+    resources = ["${each.value.archive_bucket}/emails/*"]
+  }
+
+  # The archive is encrypted with its own key (SSE-KMS with a bucket key): decrypt only
+  # through S3, only for this environment's bucket.
+  statement {
+    sid       = "SmokeTestDecryptsItsObject"
+    actions   = ["kms:Decrypt"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [each.value.archive_bucket]
+    }
   }
 }
 
 resource "aws_iam_role_policy" "deploy" {
+  for_each = local.environments
+
   name   = "deploy-services"
-  role   = aws_iam_role.deploy.id
-  policy = data.aws_iam_policy_document.deploy.json
+  role   = aws_iam_role.deploy[each.key].id
+  policy = data.aws_iam_policy_document.deploy[each.key].json
 }

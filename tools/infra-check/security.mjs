@@ -120,12 +120,30 @@ export async function checkSecurity(root) {
       if (parameter.body.type !== 'SecureString') add(parameter, 'sec-ssm-secure-string', 'the parameter must be a SecureString');
       if (parameter.body.value !== undefined || parameter.body.insecure_value !== undefined) add(parameter, 'sec-ssm-value-in-state', 'the value must be write-only (value_wo), never in state');
     }
+    // GitHub OIDC trust: exact subjects only. A pattern (StringLike, or a * in a subject)
+    // lets any repository, branch or environment that matches assume the role.
+    for (const f of module.files) {
+      for (const match of f.text.matchAll(/"repo:[^"\n]*\*[^"\n]*"/g)) {
+        findings.push({ file: f.file, line: f.text.slice(0, match.index).split('\n').length, rule: 'sec-oidc-trust-wildcard', message: `GitHub OIDC subject ${match[0]} is a pattern: trust exact subjects` });
+      }
+    }
+    // In a key policy, resource "*" means the key itself, and the account root's kms:* is
+    // AWS's default administration statement.
+    const keyPolicies = new Set(resources(module, 'aws_kms_key').map((key) => /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(String(key.body.policy ?? ''))?.[1]).filter(Boolean));
     for (const document of dataBlocks(module, 'aws_iam_policy_document')) {
+      const keyPolicy = keyPolicies.has(document.name);
       for (const statement of list(document.body.statement)) {
+        for (const condition of list(statement.condition)) {
+          if (String(condition.variable ?? '').endsWith(':sub') && (condition.test !== 'StringEquals' || list(condition.values).some((value) => String(value).includes('*')))) {
+            add(document, 'sec-oidc-trust-wildcard', `policy "${document.name}" matches the OIDC subject with ${condition.test}: trust exact subjects (StringEquals)`);
+          }
+        }
         const actions = list(statement.actions);
         const allow = (statement.effect ?? 'Allow') === 'Allow';
-        if (allow && actions.some((action) => String(action).includes('*'))) add(document, 'sec-iam-wildcard-action', `policy "${document.name}" allows a wildcard action`);
-        if (allow && list(statement.resources).includes('*')) {
+        const accountRoot = list(statement.principals).some((principal) => principal.type === 'AWS' && list(principal.identifiers).every((id) => /:iam::.*:root$/.test(String(id))));
+        const wildcardActions = actions.filter((action) => String(action).includes('*') && !(keyPolicy && accountRoot && action === 'kms:*'));
+        if (allow && wildcardActions.length > 0) add(document, 'sec-iam-wildcard-action', `policy "${document.name}" allows a wildcard action`);
+        if (allow && !keyPolicy && list(statement.resources).includes('*')) {
           const extra = actions.filter((action) => !STAR_RESOURCE_ALLOWED.has(action));
           if (extra.length > 0) add(document, 'sec-iam-wildcard-resource', `policy "${document.name}" allows ${extra.join(', ')} on "*"`);
         }

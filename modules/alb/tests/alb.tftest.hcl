@@ -38,11 +38,20 @@ run "plain_http" {
   }
 }
 
+run "refuses_plain_http_where_https_is_required" {
+  command = plan
+  variables {
+    require_https = true
+  }
+  expect_failures = [aws_lb_listener.http]
+}
+
 run "https" {
   command = plan
 
   variables {
     certificate_arn     = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    require_https       = true
     deletion_protection = true
   }
 
@@ -72,6 +81,7 @@ run "rejects_bad_values" {
     public_subnet_ids            = ["subnet-00000000000000001"]
     ingress_cidr_blocks          = ["everywhere"]
     deregistration_delay_seconds = 3601
+    certificate_arn              = "arn:aws:iam::123456789012:server-certificate/api"
   }
 
   expect_failures = [
@@ -80,5 +90,6 @@ run "rejects_bad_values" {
     var.public_subnet_ids,
     var.ingress_cidr_blocks,
     var.deregistration_delay_seconds,
+    var.certificate_arn,
   ]
 }

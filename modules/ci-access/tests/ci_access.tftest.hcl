@@ -41,25 +41,61 @@ run "applied" {
   command = apply
 
   assert {
-    condition = anytrue([for statement in data.aws_iam_policy_document.trust.statement : anytrue([
-      for condition in statement.condition : condition.variable == "token.actions.githubusercontent.com:sub" && condition.test == "StringEquals" &&
-      toset(condition.values) == toset(["repo:your-org/ingest-pipeline:ref:refs/heads/main", "repo:your-org/ingest-pipeline:environment:dev", "repo:your-org/ingest-pipeline:environment:prod"])
-    ])])
-    error_message = "Only this repository's main branch and its deploy environments may assume the role, by exact subject."
+    condition = alltrue([for document in data.aws_iam_policy_document.trust : alltrue([for statement in document.statement : alltrue([
+      for condition in statement.condition : condition.test == "StringEquals" && alltrue([for value in condition.values : !strcontains(value, "*")])
+    ])])])
+    error_message = "Every trust condition matches exactly (StringEquals, no wildcard): a pattern such as repo:* would let any repository or branch assume the role."
   }
 
   assert {
-    condition = alltrue([for statement in data.aws_iam_policy_document.deploy.statement :
-      alltrue([for action in statement.actions : !endswith(action, ":*") && action != "*"])
-    ])
-    error_message = "The deploy role has no wildcard action."
+    condition = flatten([for statement in data.aws_iam_policy_document.trust["push"].statement : [
+      for condition in statement.condition : tolist(condition.values) if condition.variable == "token.actions.githubusercontent.com:sub"
+    ]]) == ["repo:your-org/ingest-pipeline:ref:refs/heads/main"]
+    error_message = "The image-push role trusts only the main branch."
   }
 
   assert {
-    condition = alltrue([for statement in data.aws_iam_policy_document.deploy.statement :
-      !contains(statement.resources, "*") || contains(["EcrLogin", "TaskDefinitions", "DescribeForPlans"], statement.sid)
-    ])
+    condition = alltrue([for env in ["dev", "prod"] : flatten([for statement in data.aws_iam_policy_document.trust["deploy-${env}"].statement : [
+      for condition in statement.condition : tolist(condition.values) if condition.variable == "token.actions.githubusercontent.com:sub"
+    ]]) == ["repo:your-org/ingest-pipeline:environment:${env}"]])
+    error_message = "Each deploy role trusts only jobs bound to its own GitHub environment: a dev job, or any job on main, cannot assume prod's."
+  }
+
+  assert {
+    condition     = aws_iam_role.deploy["prod"].assume_role_policy == data.aws_iam_policy_document.trust["deploy-prod"].json && aws_iam_role.push.assume_role_policy == data.aws_iam_policy_document.trust["push"].json
+    error_message = "Each role carries its own trust policy."
+  }
+
+  assert {
+    condition = alltrue(flatten([for statement in data.aws_iam_policy_document.deploy["dev"].statement : [
+      for resource in statement.resources : !strcontains(resource, "-prod-") && !strcontains(resource, "/prod/")
+    ]]))
+    error_message = "The dev deploy role reaches nothing of prod."
+  }
+
+  assert {
+    condition = alltrue([for statement in data.aws_iam_policy_document.push.statement :
+    alltrue([for action in statement.actions : startswith(action, "ecr:")])])
+    error_message = "The image-push role can only push images."
+  }
+
+  assert {
+    condition = alltrue(flatten([for document in concat([data.aws_iam_policy_document.push], values(data.aws_iam_policy_document.deploy)) : [
+      for statement in document.statement : [for action in statement.actions : !endswith(action, ":*") && action != "*"]
+    ]]))
+    error_message = "No CI role has a wildcard action."
+  }
+
+  assert {
+    condition = alltrue(flatten([for document in concat([data.aws_iam_policy_document.push], values(data.aws_iam_policy_document.deploy)) : [
+      for statement in document.statement : !contains(statement.resources, "*") || contains(["EcrLogin", "TaskDefinitions", "DescribeForPlans"], statement.sid)
+    ]]))
     error_message = "Only actions without resource-level permissions use the \"*\" resource."
+  }
+
+  assert {
+    condition     = keys(output.deploy_role_arns) == ["dev", "prod"] && output.push_role_arn != null
+    error_message = "One deploy role per environment and one push role."
   }
 }
 

@@ -32,8 +32,8 @@ run "plan" {
   }
 
   assert {
-    condition     = aws_sns_topic.alarms.kms_master_key_id != null
-    error_message = "The alarm topic is encrypted."
+    condition     = aws_kms_key.alarms.enable_key_rotation
+    error_message = "The alarm topic's own key rotates."
   }
 
   assert {
@@ -49,6 +49,21 @@ run "applied" {
     condition = alltrue([for alarm in [aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.oldest_message, aws_cloudwatch_metric_alarm.server_errors, aws_cloudwatch_metric_alarm.unhealthy_hosts] :
     alarm.alarm_actions == toset([aws_sns_topic.alarms.arn])])
     error_message = "Every alarm notifies the topic."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == aws_kms_key.alarms.arn && aws_kms_key.alarms.policy == data.aws_iam_policy_document.alarm_key.json
+    error_message = "The topic is encrypted with its own customer managed key (not alias/aws/sns, whose policy CloudWatch cannot use), under the policy below."
+  }
+
+  assert {
+    condition = anytrue([for statement in data.aws_iam_policy_document.alarm_key.statement :
+      statement.effect == "Allow" && toset(statement.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && anytrue([
+        for principal in statement.principals : principal.type == "Service" && contains(principal.identifiers, "cloudwatch.amazonaws.com")
+        ]) && anytrue([
+        for condition in statement.condition : condition.variable == "aws:SourceAccount" && contains(condition.values, "123456789012")
+    ])])
+    error_message = "The key policy lets CloudWatch of this account (and only it) use the key to publish alarms."
   }
 }
 

@@ -11,7 +11,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 /** The repository's own modules and prod env.hcl, copied, so each test can break one thing. */
 async function repoTree() {
   const files = {};
-  for (const module of ['archive-bucket', 'queue', 'service', 'network', 'alb', 'token', 'ci-access']) {
+  for (const module of ['archive-bucket', 'queue', 'service', 'network', 'alb', 'token', 'ci-access', 'observability']) {
     for (const name of ['main.tf', 'variables.tf']) {
       files[`modules/${module}/${name}`] = await readFile(path.join(REPO, 'modules', module, name), 'utf8');
     }
@@ -56,6 +56,9 @@ const cases = [
   ['sec-task-role-distinct', 'modules/service/main.tf', 'task_role_arn            = aws_iam_role.task.arn', 'task_role_arn            = aws_iam_role.execution.arn'],
   ['sec-alb-invalid-headers', 'modules/alb/main.tf', 'drop_invalid_header_fields = true', 'drop_invalid_header_fields = false'],
   ['sec-ssm-secure-string', 'modules/token/main.tf', 'type             = "SecureString"', 'type             = "String"'],
+  ['sec-iam-wildcard-action', 'modules/observability/main.tf', 'actions   = ["kms:Decrypt", "kms:GenerateDataKey"]', 'actions   = ["kms:*"]'],
+  ['sec-oidc-trust-wildcard', 'modules/ci-access/main.tf', 'push_subject     = "repo:${var.github_repository}:ref:refs/heads/main"', 'push_subject     = "repo:*"'],
+  ['sec-oidc-trust-wildcard', 'modules/ci-access/main.tf', 'test     = "StringEquals"\n      variable = "${local.github}:sub"', 'test     = "StringLike"\n      variable = "${local.github}:sub"'],
   ['sec-ssm-value-in-state', 'modules/token/main.tf', 'value_wo         = ephemeral.aws_secretsmanager_random_password.token.random_password', 'value            = "plain"'],
   ['sec-iam-wildcard-action', 'modules/ci-access/main.tf', '"ecs:UpdateService", "ecs:DescribeServices"', '"ecs:*", "ecs:DescribeServices"'],
   ['sec-iam-wildcard-resource', 'modules/service/main.tf', 'resources = [var.repository_arn]', 'resources = ["*"]'],
