@@ -51,6 +51,8 @@ async function verify(answers, env = {}) {
           AWS_REGION: 'eu-west-1',
           DEPLOY_ECS_ENDPOINT: ecs.url,
           DEPLOY_INTERVAL: '0',
+          // Bounded, so that a script that stops recognising a final state fails, not hangs.
+          DEPLOY_TIMEOUT: '5',
           ...env,
         },
       }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, output: `${stdout}${stderr}` }));
