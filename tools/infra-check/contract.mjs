@@ -10,11 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-
-function lineOf(text, needle) {
-  const index = text.indexOf(needle);
-  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
-}
+import { lineOf } from './files.mjs';
 
 /** The setting names of README's table under a bold heading (**API** or **Worker**). */
 export function documentedSettings(readme, heading) {

@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { lineOf } from './files.mjs';
 
 /**
  * Actions that AWS allows only on resource "*" (no resource-level permissions), and
@@ -23,11 +24,6 @@ export const STAR_RESOURCE_ALLOWED = new Map([
   ['application-autoscaling:DescribeScalingPolicies', 'plans refresh scaling'],
   ['application-autoscaling:ListTagsForResource', 'plans refresh scaling tags'],
 ]);
-
-function lineOf(text, needle) {
-  const index = text.indexOf(needle);
-  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
-}
 
 async function readModules(root) {
   const modules = [];

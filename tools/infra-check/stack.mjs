@@ -13,9 +13,10 @@
 // get_env (from the given environment, else its default, else an error, as Terragrunt
 // fails on every command) and get_aws_account_id (a placeholder account). Any other
 // Terragrunt-only function is an error.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { exists } from './files.mjs';
 
 /** The account id that get_aws_account_id() stands for in a generated plan. */
 export const PLACEHOLDER_ACCOUNT = '123456789012';
@@ -32,15 +33,6 @@ export class StackError extends Error {
   constructor(file, message) {
     super(`${file}: ${message}`);
     this.file = file;
-  }
-}
-
-async function exists(file) {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 

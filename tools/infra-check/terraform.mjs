@@ -13,26 +13,18 @@
 // version must be there), else from the registry. Without terraform, or without any provider,
 // it fails and says where it looked. Everything it writes is under target/terraform.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleStack, StackError } from './stack.mjs';
+import { exists } from './files.mjs';
 
 const MIRRORS = [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins'];
 const PLATFORM = `${os.platform()}_${{ x64: 'amd64', arm64: 'arm64' }[os.arch()] ?? os.arch()}`;
 // The tag a deploy sets; a teardown runs with none.
 const DEPLOY_ENV = { IMAGE_TAG: '0123456789ab' };
-
-async function exists(file) {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function run(command, args, options) {
   return new Promise((resolve) => {

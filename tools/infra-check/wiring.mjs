@@ -3,29 +3,16 @@
 // mock (Terragrunt plans a fresh environment from the mocks); every module source exists;
 // every environment has the same units. Whether inputs match the modules' variables and
 // dependency outputs exist is Terraform's own check (terraform.mjs plans every unit).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { exists, lineOf } from './files.mjs';
 
 /** Data sources that compute locally or read nothing named by an input. */
 const LOCAL_DATA_SOURCES = new Set(['aws_iam_policy_document', 'aws_region', 'aws_caller_identity', 'aws_partition', 'aws_availability_zones']);
 
-async function exists(file) {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function parseFile(file) {
   return parse(file, await readFile(file, 'utf8'));
-}
-
-function lineOf(text, needle) {
-  const index = text.indexOf(needle);
-  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
 }
 
 /** Resolves the ${...} prefixes the stacks use to a path under root. */

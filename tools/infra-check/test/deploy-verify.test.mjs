@@ -52,7 +52,7 @@ async function verify(answers, env = {}) {
           DEPLOY_ECS_ENDPOINT: ecs.url,
           DEPLOY_INTERVAL: '0',
           // Bounded, so that a script that stops recognising a final state fails, not hangs.
-          DEPLOY_TIMEOUT: '5',
+          DEPLOY_TIMEOUT: '60',
           ...env,
         },
       }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, output: `${stdout}${stderr}` }));
