@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.core.exception.SdkException;
@@ -33,8 +34,13 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * dead-letter queue; until then {@code /health} reports DOWN. On stop it stops polling
  * and waits up to the shutdown budget for in-flight batches, whose deletes are part of
  * the batch.
+ * <p>
+ * It runs in the service (the web container on ECS); on AWS Lambda the event source
+ * mapping polls instead, and {@link dev.pipeline.worker.lambda.SqsBatchFunction}
+ * persists.
  */
 @Component
+@ConditionalOnWebApplication
 public class ListenerStarter implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerStarter.class);

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.pipeline.worker.listener.ListenerStarter;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * It calls no AWS API.
  */
 @RestController
+@ConditionalOnWebApplication
 class HealthController {
 
 	private final ListenerStarter listener;

@@ -1,0 +1,76 @@
+package dev.pipeline.worker.lambda;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.worker.persist.MessagePersister;
+import dev.pipeline.worker.persist.QueuedMessage;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code persist} on AWS Lambda: an SQS event source mapping with
+ * {@code ReportBatchItemFailures} delivers a batch, and the answer names exactly the
+ * messages that were not stored. Lambda deletes the others; a message is never
+ * acknowledged because another one of its batch succeeded. The same per-message core as
+ * the listener's {@code persist}.
+ */
+@Component(SqsBatchFunction.NAME)
+public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
+
+	/** The function's name: {@code spring_cloud_function_definition} on Lambda. */
+	public static final String NAME = "persistBatch";
+
+	private final MessagePersister persister;
+
+	SqsBatchFunction(MessagePersister persister) {
+		this.persister = persister;
+	}
+
+	@Override
+	public SQSBatchResponse apply(SQSEvent event) {
+		List<BatchItemFailure> failures = new ArrayList<>();
+		List<SQSMessage> records = (event.getRecords() != null) ? event.getRecords() : List.of();
+		for (SQSMessage record : records) {
+			try {
+				this.persister.persist(toQueued(record));
+			}
+			catch (RuntimeException ex) {
+				// MessagePersister counted and logged it; Lambda leaves it on the queue.
+				failures.add(new BatchItemFailure(record.getMessageId()));
+			}
+		}
+		return new SQSBatchResponse(failures);
+	}
+
+	static QueuedMessage toQueued(SQSMessage record) {
+		Map<String, MessageAttribute> attributes = (record.getMessageAttributes() != null)
+				? record.getMessageAttributes() : Map.of();
+		MessageAttribute ingestedAt = attributes.get(QueueMessage.INGESTED_AT);
+		return new QueuedMessage(record.getMessageId(), record.getBody(),
+				(ingestedAt != null) ? ingestedAt.getStringValue() : null, sentAt(record.getAttributes()));
+	}
+
+	private static Instant sentAt(Map<String, String> attributes) {
+		String value = (attributes != null) ? attributes.get("SentTimestamp") : null;
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Instant.ofEpochMilli(Long.parseLong(value));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.pipeline.worker.lambda;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.S3Emulator;
+import dev.pipeline.worker.WorkerApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@code persist} as AWS Lambda runs it: the adapter's {@code FunctionInvoker}, the
+ * handler the Lambda function names, is given a recorded SQS event (the shape an event
+ * source mapping delivers) and writes to s3proxy over the S3 protocol. Its answer names
+ * exactly the messages that were not stored.
+ */
+class SqsBatchFunctionTests {
+
+	static final String BUCKET = "lambda-batch-tests";
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+
+	static final Map<String, String> PROPERTIES = Map.of("MAIN_CLASS", WorkerApplication.class.getName(),
+			"spring.cloud.function.definition", SqsBatchFunction.NAME, "spring.main.web-application-type", "none",
+			"AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
+			"AWS_ENDPOINT_URL_S3", s3Emulator.endpoint().toString(), "persist.bucket.name", BUCKET);
+
+	static FunctionInvoker invoker;
+
+	@BeforeAll
+	static void start() throws Exception {
+		s3Emulator.createBucket(BUCKET);
+		PROPERTIES.forEach(System::setProperty);
+		invoker = new FunctionInvoker();
+	}
+
+	@AfterAll
+	static void stop() {
+		PROPERTIES.keySet().forEach(System::clearProperty);
+		s3Emulator.close();
+	}
+
+	@Test
+	void storesEachMessageAtItsKeyAndReportsExactlyThePoisonOne() throws Exception {
+		String good = "{ \"email_timestream\" : 1764201600, \"hello\":\"wörld ✉\" }";
+		String other = "{\"email_timestream\":\"1764201600\",\"email_subject\":\"hi\"}";
+		String event = event(List.of(record("11111111-1111-4111-8111-111111111111", good, "2026-11-27T10:15:30.123Z"),
+				record("22222222-2222-4222-8222-222222222222", "not json at all", "2026-11-27T10:15:30.123Z"),
+				record("33333333-3333-4333-8333-333333333333", other, null)));
+
+		JsonNode response = invoke(event);
+
+		assertThat(response.get("batchItemFailures")).hasSize(1);
+		assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asString())
+			.isEqualTo("22222222-2222-4222-8222-222222222222");
+		try (S3Client s3 = s3Emulator.client()) {
+			ResponseBytes<GetObjectResponse> stored = s3.getObjectAsBytes((request) -> request.bucket(BUCKET)
+				.key("emails/2026/11/27/11111111-1111-4111-8111-111111111111.json"));
+			assertThat(stored.asByteArray()).isEqualTo(good.getBytes(StandardCharsets.UTF_8));
+			assertThat(stored.response().contentType()).isEqualTo("application/json");
+			assertThat(stored.response().metadata()).containsEntry("message-id",
+					"11111111-1111-4111-8111-111111111111");
+			// No ingested-at: the date of SentTimestamp (2025-11-28T00:00:01Z).
+			assertThat(s3
+				.getObjectAsBytes((request) -> request.bucket(BUCKET)
+					.key("emails/2025/11/28/33333333-3333-4333-8333-333333333333.json"))
+				.asUtf8String()).isEqualTo(other);
+			assertThatExceptionOfType(NoSuchKeyException.class)
+				.isThrownBy(() -> s3.getObject((request) -> request.bucket(BUCKET)
+					.key("emails/2026/11/27/22222222-2222-4222-8222-222222222222.json")));
+		}
+	}
+
+	@Test
+	void reportsEveryMessageOfABatchThatCannotBeStoredAndNeverAcknowledgesOneForAnother() throws Exception {
+		String event = event(List.of(record("44444444-4444-4444-8444-444444444444", "[1,2]", null),
+				record("55555555-5555-4555-8555-555555555555", "{\"a\":1} {\"b\":2}", null)));
+
+		JsonNode response = invoke(event);
+
+		assertThat(response.get("batchItemFailures")
+			.valueStream()
+			.map((failure) -> failure.get("itemIdentifier").asString()))
+			.containsExactly("44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555");
+	}
+
+	private JsonNode invoke(String event) throws Exception {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		invoker.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context());
+		return JSON.readTree(out.toByteArray());
+	}
+
+	private static String event(List<String> records) {
+		return "{\"Records\":[" + String.join(",", records) + "]}";
+	}
+
+	/** One record as an SQS event source mapping delivers it. */
+	private static String record(String messageId, String body, String ingestedAt) {
+		String attributes = (ingestedAt != null) ? "{\"ingested-at\":{\"stringValue\":\"" + ingestedAt
+				+ "\",\"stringListValues\":[],\"binaryListValues\":[],\"dataType\":\"String\"}}" : "{}";
+		return "{\"messageId\":\"" + messageId + "\",\"receiptHandle\":\"AQEB" + messageId + "\",\"body\":"
+				+ JSON.writeValueAsString(body)
+				+ ",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764288001000\","
+				+ "\"SenderId\":\"AIDAEXAMPLE\",\"ApproximateFirstReceiveTimestamp\":\"1764288001010\"},"
+				+ "\"messageAttributes\":" + attributes + ",\"md5OfBody\":\"0\",\"eventSource\":\"aws:sqs\","
+				+ "\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:123456789012:ingest-pipeline-dev-emails\","
+				+ "\"awsRegion\":\"eu-west-1\"}";
+	}
+
+	private static Context context() {
+		return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] { Context.class },
+				(proxy, method, args) -> switch (method.getName()) {
+					case "getAwsRequestId" -> "test-request";
+					case "getFunctionName" -> "ingest-pipeline-dev-persist";
+					case "getRemainingTimeInMillis" -> 60_000;
+					default -> null;
+				});
+	}
+
+}
