@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.pipeline.core.QueueMessage;
-import dev.pipeline.worker.persist.MessagePersister;
+import dev.pipeline.worker.persist.PersistFunction;
 import dev.pipeline.worker.persist.QueuedMessage;
 
 import org.springframework.stereotype.Component;
@@ -30,10 +30,10 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 	/** The function's name: {@code spring_cloud_function_definition} on Lambda. */
 	public static final String NAME = "persistBatch";
 
-	private final MessagePersister persister;
+	private final PersistFunction persist;
 
-	SqsBatchFunction(MessagePersister persister) {
-		this.persister = persister;
+	SqsBatchFunction(PersistFunction persist) {
+		this.persist = persist;
 	}
 
 	@Override
@@ -42,10 +42,10 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 		List<SQSMessage> records = (event.getRecords() != null) ? event.getRecords() : List.of();
 		for (SQSMessage record : records) {
 			try {
-				this.persister.persist(toQueued(record));
+				this.persist.persist(toQueued(record));
 			}
 			catch (RuntimeException ex) {
-				// MessagePersister counted and logged it; Lambda leaves it on the queue.
+				// persist counted and logged it; Lambda leaves it on the queue.
 				failures.add(new BatchItemFailure(record.getMessageId()));
 			}
 		}

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.Objects;
 
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.worker.WorkerProperties;
@@ -19,7 +21,9 @@ import io.awspring.cloud.sqs.support.converter.SqsMessagingMessageConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.cloud.function.context.FunctionCatalog;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.messaging.Message;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
@@ -61,11 +65,14 @@ public class ListenerStarter implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService checks;
 
-	ListenerStarter(SqsAsyncClient sqs, S3Client s3, WorkerProperties properties, PersistFunction persist) {
+	ListenerStarter(SqsAsyncClient sqs, S3Client s3, WorkerProperties properties, FunctionCatalog functions) {
 		this.sqs = sqs;
 		this.s3 = s3;
 		this.properties = properties;
 		this.uploads = Executors.newFixedThreadPool(properties.queue().concurrency(), threads("upload-"));
+		Consumer<Message<String>> persist = Objects.requireNonNull(
+				functions.lookup(Consumer.class, PersistFunction.NAME),
+				"The function catalog has no 'persist' function");
 		this.container = buildContainer(sqs, properties, new BatchPersister(persist, this.uploads));
 	}
 

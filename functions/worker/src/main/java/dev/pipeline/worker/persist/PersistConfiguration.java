@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Configuration(proxyBeanMethods = false)
 class PersistConfiguration {
 
-	@Bean
-	MessagePersister messagePersister(S3Client s3, WorkerProperties properties, Clock clock, MeterRegistry meters) {
-		return new MessagePersister(new ArchiveWriter(s3, properties.bucket().name()),
+	@Bean(PersistFunction.NAME)
+	PersistFunction persist(S3Client s3, WorkerProperties properties, Clock clock, MeterRegistry meters) {
+		return new PersistFunction(new ArchiveWriter(s3, properties.bucket().name()),
 				new ObjectKeys(properties.key().prefix()), clock, meters);
 	}
 

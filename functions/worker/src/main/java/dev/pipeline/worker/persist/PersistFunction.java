@@ -1,21 +1,39 @@
 package dev.pipeline.worker.persist;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.stereotype.Component;
 
 /**
- * The {@code persist} function: one queue message, as a Spring message with the SQS
- * listener's headers, to one archive object. It throws when the message was not
- * persisted, so the caller must not delete it.
+ * The {@code persist} function: one queue message to one archive object. It checks that
+ * the body is a JSON object, derives the key from the acceptance instant (never the
+ * worker's clock, so a redelivery writes the same key) and creates the object through the
+ * {@link ArchiveWriter}. It throws when the message was not persisted, so the caller must
+ * not delete it.
+ * <p>
+ * The SQS listener calls it with the listener's Spring message, through the function
+ * catalog; on AWS Lambda, {@code persistBatch} calls {@link #persist(QueuedMessage)} for
+ * each record of an SQS event.
  */
-@Component(PersistFunction.NAME)
 public class PersistFunction implements Consumer<Message<String>> {
 
 	/** The function's name in the function catalog. */
@@ -25,27 +43,134 @@ public class PersistFunction implements Consumer<Message<String>> {
 
 	static final String SENT_TIMESTAMP = "Sqs_Msa_SentTimestamp";
 
-	private final MessagePersister persister;
+	private static final Logger logger = LoggerFactory.getLogger(PersistFunction.class);
 
-	PersistFunction(MessagePersister persister) {
-		this.persister = persister;
+	private final ArchiveWriter writer;
+
+	private final ObjectKeys keys;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	private final Timer putTimer;
+
+	private final Timer ageTimer;
+
+	private final JsonFactory json = JsonFactory.builder().build();
+
+	PersistFunction(ArchiveWriter writer, ObjectKeys keys, Clock clock, MeterRegistry meters) {
+		this.writer = writer;
+		this.keys = keys;
+		this.clock = clock;
+		this.meters = meters;
+		this.putTimer = Timer.builder("persist.put")
+			.description("Time of one conditional PutObject")
+			.publishPercentileHistogram()
+			.register(meters);
+		this.ageTimer = Timer.builder("persist.message.age")
+			.description("Time from acceptance by the API to the object in S3")
+			.publishPercentileHistogram()
+			.register(meters);
+	}
+
+	/**
+	 * Persists one message.
+	 * @param message the message
+	 * @return the key of its object
+	 * @throws PersistException if it was not persisted; the message must stay queued
+	 */
+	public String persist(QueuedMessage message) {
+		try {
+			String key = store(message);
+			return key;
+		}
+		catch (PersistException ex) {
+			this.meters.counter("persist.failures", "reason", ex.reason()).increment();
+			logger.atWarn()
+				.addKeyValue("messageId", message.messageId())
+				.addKeyValue("reason", ex.reason())
+				.addKeyValue("cause", (ex.getCause() != null) ? ex.getCause().getClass().getSimpleName() : null)
+				.log("Not persisted; the message stays on the queue: {}", ex.getMessage());
+			throw ex;
+		}
+	}
+
+	private String store(QueuedMessage message) {
+		String messageId = message.messageId();
+		if (messageId == null || messageId.isEmpty() || messageId.contains("/")) {
+			throw new PersistException("no-message-id", "The message has no usable id", null);
+		}
+		Instant ingestedAt = acceptedAt(message);
+		requireJsonObject(message.body());
+		String key = this.keys.keyFor(ingestedAt, messageId);
+		Map<String, String> metadata = Map.of("message-id", messageId, QueueMessage.INGESTED_AT,
+				QueueMessage.formatIngestedAt(ingestedAt));
+		byte[] body = message.body().getBytes(StandardCharsets.UTF_8);
+		Timer.Sample sample = Timer.start();
+		boolean created;
+		try {
+			created = this.writer.createIfAbsent(key, body, metadata);
+		}
+		finally {
+			sample.stop(this.putTimer);
+		}
+		String outcome = created ? "stored" : "already-stored";
+		this.meters.counter("persist.messages", "outcome", outcome).increment();
+		this.ageTimer.record(Duration.between(ingestedAt, this.clock.instant()));
+		logger.atInfo()
+			.addKeyValue("messageId", messageId)
+			.addKeyValue("key", key)
+			.addKeyValue("outcome", outcome)
+			.log("Persisted");
+		return key;
+	}
+
+	private static Instant acceptedAt(QueuedMessage message) {
+		Optional<Instant> ingestedAt = QueueMessage.parseIngestedAt(message.ingestedAt());
+		if (ingestedAt.isPresent()) {
+			return ingestedAt.get();
+		}
+		if (message.sentAt() != null) {
+			return message.sentAt();
+		}
+		throw new PersistException("no-timestamp", "The message has neither ingested-at nor SentTimestamp", null);
+	}
+
+	private void requireJsonObject(String body) {
+		if (body == null) {
+			throw new PersistException("not-json", "The message has no body", null);
+		}
+		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new PersistException("not-json", "The body is not a JSON object", null);
+			}
+			parser.skipChildren();
+			if (parser.nextToken() != null) {
+				throw new PersistException("not-json", "The body holds more than one JSON value", null);
+			}
+		}
+		catch (JacksonException ex) {
+			throw new PersistException("not-json", "The body is not well-formed JSON", null);
+		}
 	}
 
 	@Override
 	public void accept(Message<String> message) {
-		this.persister.persist(toQueued(message));
+		persist(toQueued(message));
 	}
 
+	/**
+	 * The listener's message as the function needs it. A message without the SQS message
+	 * id gets none, and fails: its key would be an invention.
+	 * @param message the listener's message
+	 * @return the message's id, body and timestamps
+	 */
 	static QueuedMessage toQueued(Message<String> message) {
 		MessageHeaders headers = message.getHeaders();
-		String messageId = headers.get(RAW_MESSAGE_ID, String.class);
-		if (messageId == null) {
-			UUID id = headers.getId();
-			messageId = (id != null) ? id.toString() : null;
-		}
 		Object ingestedAt = headers.get(QueueMessage.INGESTED_AT);
-		return new QueuedMessage(messageId, message.getPayload(), (ingestedAt != null) ? ingestedAt.toString() : null,
-				sentAt(headers.get(SENT_TIMESTAMP)));
+		return new QueuedMessage(headers.get(RAW_MESSAGE_ID, String.class), message.getPayload(),
+				(ingestedAt != null) ? ingestedAt.toString() : null, sentAt(headers.get(SENT_TIMESTAMP)));
 	}
 
 	private static Instant sentAt(Object value) {
