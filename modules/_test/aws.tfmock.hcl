@@ -130,3 +130,16 @@ mock_resource "aws_ssm_parameter" {
     arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/mock"
   }
 }
+
+mock_resource "aws_lambda_function" {
+  defaults = {
+    arn     = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
+    version = "1"
+  }
+}
+
+mock_resource "aws_lambda_alias" {
+  defaults = {
+    arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock:live"
+  }
+}
