@@ -2,10 +2,6 @@ package dev.pipeline.local;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -48,8 +44,6 @@ class ImageAssemblyTests {
 	static final String QUEUE = "image-assembly-tests";
 
 	static final String BUCKET = "image-assembly-tests";
-
-	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	@TempDir
 	static Path work;
@@ -112,8 +106,8 @@ class ImageAssemblyTests {
 		builder.environment().putAll(Map.of("PERSIST_QUEUE_NAME", QUEUE, "PERSIST_BUCKET_NAME", BUCKET));
 		Process worker = builder.start();
 		try {
-			await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/health") == 200);
-			assertThat(status(managementPort, "/actuator/health/liveness")).isEqualTo(200);
+			await().atMost(Duration.ofSeconds(60)).until(() -> HttpStatus.of(port, "/health") == 200);
+			assertThat(HttpStatus.of(managementPort, "/actuator/health/liveness")).isEqualTo(200);
 			assertThat(Files.readString(work.resolve("worker.log"))).doesNotContain("AOT cache", "AOTCache")
 				.describedAs("the JVM accepted the trained cache without complaint");
 			try (Stream<Path> folders = Files.list(tmp)) {
@@ -162,23 +156,6 @@ class ImageAssemblyTests {
 			.describedAs(() -> "assemble.sh " + String.join(" ", arguments) + ":\n"
 					+ read(work.resolve("assemble-" + arguments[0] + ".log")))
 			.isZero();
-	}
-
-	private static int status(int port, String path) {
-		try {
-			return HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-					.timeout(Duration.ofSeconds(2))
-					.build(), HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
 	}
 
 	private static Optional<String> jdk25() {

@@ -103,8 +103,8 @@ class LocalStackPipelineTests {
 		int workerPort = LocalPipeline.freePort();
 		services.add(launch("worker", aws, Map.of("PERSIST_QUEUE_NAME", QUEUE, "PERSIST_BUCKET_NAME", BUCKET,
 				"SERVER_PORT", Integer.toString(workerPort), "MANAGEMENT_SERVER_PORT", "0")));
-		await().atMost(Duration.ofSeconds(90)).until(() -> status(apiPort, "/health") == 200);
-		await().atMost(Duration.ofSeconds(90)).until(() -> status(workerPort, "/health") == 200);
+		await().atMost(Duration.ofSeconds(90)).until(() -> HttpStatus.of(apiPort, "/health") == 200);
+		await().atMost(Duration.ofSeconds(90)).until(() -> HttpStatus.of(workerPort, "/health") == 200);
 	}
 
 	@AfterAll
@@ -187,22 +187,6 @@ class LocalStackPipelineTests {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static int status(int port, String path) {
-		try {
-			return HTTP
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
 	}
 
 	private static int depth(SqsClient sqs, String queueUrl) {
