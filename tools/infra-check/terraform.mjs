@@ -149,7 +149,8 @@ export async function main(argv) {
     const t0 = Date.now();
     if (versionOverride) await writeFile(path.join(dir, 'zz_provider_override.tf'), versionOverride);
     const init = ['init', '-backend=false', '-input=false', '-no-color', ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
-    const steps = [init, ['validate', '-no-color'], ['test', '-no-color']];
+    const steps = [init, ['validate', '-no-color']];
+    if (await exists(path.join(dir, 'tests'))) steps.push(['test', '-no-color']);
     let tests = '';
     for (const args of steps) {
       const result = await run(terraform.binary, args, { cwd: dir, env });
@@ -162,7 +163,7 @@ export async function main(argv) {
       }
       if (args[0] === 'test') tests = /(\d+) passed, (\d+) failed/.exec(result.output)?.[0] ?? '';
     }
-    return { label, ok: true, tests, seconds: (Date.now() - t0) / 1000 };
+    return { label, ok: true, tests: tests || 'none', seconds: (Date.now() - t0) / 1000 };
   }
 
   const jobs = [];
@@ -202,6 +203,18 @@ export async function main(argv) {
     });
   }
 
+  // Root configurations of tools (tools/localstack applies modules to LocalStack in the
+  // GitHub workflow): validated here against the same copy of the modules.
+  const roots = [];
+  for (const tool of ['localstack']) {
+    const source = path.join(root, 'tools', tool);
+    if (!(await exists(path.join(source, 'main.tf')))) continue;
+    const dir = path.join(out, 'tools', tool);
+    await cp(source, dir, { recursive: true, filter: (file) => !/(^|\/)\.terraform(\.lock\.hcl)?$/.test(file) });
+    roots.push(`tools/${tool}`);
+    labels.push(`tools/${tool}`);
+    jobs.push(() => check(`tools/${tool}`, dir));
+  }
   if (options.only) {
     const wanted = options.only.split(',');
     const kept = labels.map((label, index) => [label, jobs[index]]).filter(([label]) => wanted.some((w) => label === w || label.startsWith(`${w}/`)));
@@ -219,7 +232,7 @@ export async function main(argv) {
     if (!result.ok) console.log(result.output.replace(/^/gm, '    '));
   }
   const failed = results.filter((r) => !r.ok).length;
-  console.log(`terraform: ${modules.length} modules, ${environments.length} environments (${environments.join(', ')}); ` +
+  console.log(`terraform: ${modules.length} modules, ${environments.length} environments (${environments.join(', ')}), ${roots.length} tool root(s); ` +
     `${results.length - failed} ok, ${failed} failed; ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return failed === 0 ? 0 : 1;
 }
