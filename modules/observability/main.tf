@@ -157,6 +157,45 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+# Functions on AWS Lambda (modules/lambda-function), if an environment runs any: any error
+# (an invocation that failed, not a message it reported as a batch item failure) and any
+# throttle raise an alarm.
+resource "aws_cloudwatch_metric_alarm" "function_errors" {
+  for_each = toset(var.function_names)
+
+  alarm_name          = "${each.value}-errors"
+  alarm_description   = "Invocations of ${each.value} failed."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "function_throttles" {
+  for_each = toset(var.function_names)
+
+  alarm_name          = "${each.value}-throttles"
+  alarm_description   = "Invocations of ${each.value} were throttled: work waits or, for the API, is refused."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({

@@ -65,3 +65,9 @@ variable "alarm_emails" {
   description = "Addresses subscribed to the alarm topic (each must confirm by e-mail)."
   default     = []
 }
+
+variable "function_names" {
+  type        = list(string)
+  description = "Lambda functions of the environment (modules/lambda-function), each with an errors and a throttles alarm; empty where both services run on Fargate."
+  default     = []
+}

@@ -17,6 +17,11 @@ run "plan" {
   command = plan
 
   assert {
+    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.function_throttles) == 0
+    error_message = "No function, no function alarm."
+  }
+
+  assert {
     condition     = aws_cloudwatch_metric_alarm.dead_letters.dimensions.QueueName == var.dead_letter_queue_name && aws_cloudwatch_metric_alarm.dead_letters.threshold == 0
     error_message = "Any message in the dead-letter queue raises an alarm."
   }
@@ -39,6 +44,24 @@ run "plan" {
   assert {
     condition     = length(aws_sns_topic_subscription.email) == 1 && aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email"
     error_message = "Each alarm email is subscribed."
+  }
+}
+
+run "lambda_alarms" {
+  command = plan
+
+  variables {
+    function_names = ["ingest-pipeline-dev-worker"]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.function_errors["ingest-pipeline-dev-worker"].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function_throttles["ingest-pipeline-dev-worker"].metric_name == "Throttles"
+    error_message = "Each function has an errors and a throttles alarm."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.function_errors["ingest-pipeline-dev-worker"].dimensions.FunctionName == "ingest-pipeline-dev-worker"
+    error_message = "The alarm watches its function."
   }
 }
 
