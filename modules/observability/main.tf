@@ -160,32 +160,24 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
 # Functions on AWS Lambda (modules/lambda-function), if an environment runs any: any error
 # (an invocation that failed, not a message it reported as a batch item failure) and any
 # throttle raise an alarm.
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = toset(var.function_names)
-
-  alarm_name          = "${each.value}-errors"
-  alarm_description   = "Invocations of ${each.value} failed."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 5
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alarms.arn]
-  ok_actions          = [aws_sns_topic.alarms.arn]
+locals {
+  function_metrics = {
+    errors    = { metric = "Errors", description = "failed" }
+    throttles = { metric = "Throttles", description = "were throttled: work waits or, for the API, is refused" }
+  }
+  function_alarms = { for pair in setproduct(var.function_names, keys(local.function_metrics)) :
+    "${pair[0]}-${pair[1]}" => merge(local.function_metrics[pair[1]], { function = pair[0] })
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_throttles" {
-  for_each = toset(var.function_names)
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = local.function_alarms
 
-  alarm_name          = "${each.value}-throttles"
-  alarm_description   = "Invocations of ${each.value} were throttled: work waits or, for the API, is refused."
+  alarm_name          = each.key
+  alarm_description   = "Invocations of ${each.value.function} ${each.value.description}."
   namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value }
+  metric_name         = each.value.metric
+  dimensions          = { FunctionName = each.value.function }
   statistic           = "Sum"
   period              = 60
   evaluation_periods  = 5

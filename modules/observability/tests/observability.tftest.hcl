@@ -17,7 +17,7 @@ run "plan" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 0 && length(aws_cloudwatch_metric_alarm.function_throttles) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.function) == 0
     error_message = "No function, no function alarm."
   }
 
@@ -55,12 +55,12 @@ run "lambda_alarms" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_errors["ingest-pipeline-dev-worker"].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function_throttles["ingest-pipeline-dev-worker"].metric_name == "Throttles"
+    condition     = aws_cloudwatch_metric_alarm.function["ingest-pipeline-dev-worker-errors"].metric_name == "Errors" && aws_cloudwatch_metric_alarm.function["ingest-pipeline-dev-worker-throttles"].metric_name == "Throttles" && length(aws_cloudwatch_metric_alarm.function) == 2
     error_message = "Each function has an errors and a throttles alarm."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_errors["ingest-pipeline-dev-worker"].dimensions.FunctionName == "ingest-pipeline-dev-worker"
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.function : alarm.dimensions.FunctionName == "ingest-pipeline-dev-worker" && alarm.namespace == "AWS/Lambda"])
     error_message = "The alarm watches its function."
   }
 }
