@@ -14,9 +14,12 @@ import dev.pipeline.worker.WorkerApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
 import software.amazon.awssdk.core.ResponseBytes;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * source mapping delivers) and writes to s3proxy over the S3 protocol. Its answer names
  * exactly the messages that were not stored.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SqsBatchFunctionTests {
 
 	static final String BUCKET = "lambda-batch-tests";
@@ -62,7 +66,7 @@ class SqsBatchFunctionTests {
 	}
 
 	@Test
-	void storesEachMessageAtItsKeyAndReportsExactlyThePoisonOne() throws Exception {
+	void storesEachMessageAtItsKeyAndReportsExactlyThePoisonOne(CapturedOutput output) throws Exception {
 		String good = "{ \"email_timestream\" : 1764201600, \"hello\":\"wörld ✉\" }";
 		String other = "{\"email_timestream\":\"1764201600\",\"email_subject\":\"hi\"}";
 		String event = event(List.of(record("11111111-1111-4111-8111-111111111111", good, "2026-11-27T10:15:30.123Z"),
@@ -71,6 +75,7 @@ class SqsBatchFunctionTests {
 
 		JsonNode response = invoke(event);
 
+		assertThat(output).describedAs("no payload in the logs").doesNotContain("wörld", "not json at all");
 		assertThat(response.get("batchItemFailures")).hasSize(1);
 		assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asString())
 			.isEqualTo("22222222-2222-4222-8222-222222222222");
