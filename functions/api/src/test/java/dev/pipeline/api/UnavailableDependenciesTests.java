@@ -94,6 +94,7 @@ class UnavailableDependenciesTests {
 					(r) -> r.statusCode() != 503 || json(r).get("type").asString().endsWith("unavailable-queue"));
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(response.headers().firstValue("Retry-After")).isPresent();
+		assertThat(response.body()).as("no internal name in a response").doesNotContain(QUEUE);
 		assertThat(get(this.port, "/health").statusCode()).isEqualTo(503);
 
 		sqsEmulator.createQueue(QUEUE);

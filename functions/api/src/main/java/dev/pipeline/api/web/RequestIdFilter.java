@@ -27,11 +27,15 @@ class RequestIdFilter extends OncePerRequestFilter {
 
 	static final String MDC_KEY = "requestId";
 
+	/** The request attribute that holds the id, for code that runs after the filter. */
+	static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String id = UUID.randomUUID().toString();
 		MDC.put(MDC_KEY, id);
+		request.setAttribute(ATTRIBUTE, id);
 		response.setHeader(HEADER, id);
 		try {
 			chain.doFilter(request, response);

@@ -1,11 +1,11 @@
-package dev.pipeline.api.web;
+package dev.pipeline.api.http;
 
 import java.io.IOException;
 
 /**
  * The body could not be read to its end, e.g. the client went away.
  */
-class UnreadableBodyException extends RuntimeException {
+public class UnreadableBodyException extends RuntimeException {
 
 	UnreadableBodyException(IOException cause) {
 		super("The body could not be read", cause);

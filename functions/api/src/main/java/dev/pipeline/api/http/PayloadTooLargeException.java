@@ -1,9 +1,9 @@
-package dev.pipeline.api.web;
+package dev.pipeline.api.http;
 
 /**
  * The body is larger than the configured limit.
  */
-class PayloadTooLargeException extends RuntimeException {
+public class PayloadTooLargeException extends RuntimeException {
 
 	private final long limit;
 
@@ -12,7 +12,11 @@ class PayloadTooLargeException extends RuntimeException {
 		this.limit = limit;
 	}
 
-	long limit() {
+	/**
+	 * The limit the body broke.
+	 * @return the limit in bytes
+	 */
+	public long limit() {
 		return this.limit;
 	}
 
