@@ -113,7 +113,6 @@ public class Problems {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_PREFIX + type));
 		problem.setTitle(title);
-		problem.setInstance(URI.create(IngestEnvelope.PATH));
 		log.atInfo().addKeyValue("status", status.value()).addKeyValue("reason", type).log("Rejected");
 		return new Problem(status, problem, headers);
 	}

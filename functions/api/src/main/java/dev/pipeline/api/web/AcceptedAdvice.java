@@ -1,5 +1,6 @@
 package dev.pipeline.api.web;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.cloud.function.web.mvc.FunctionController;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
@@ -19,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * Accepted}, JSON, no header of the request, and the server's own request id.
  */
 @RestControllerAdvice
+@ConditionalOnWebApplication
 class AcceptedAdvice implements ResponseBodyAdvice<Object> {
 
 	@Override

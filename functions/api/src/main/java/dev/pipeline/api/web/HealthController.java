@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * has been found. It calls no AWS API.
  */
 @RestController
+@ConditionalOnWebApplication
 class HealthController {
 
 	private static final Map<String, String> UP = Map.of("status", "UP");

@@ -1,8 +1,10 @@
 package dev.pipeline.api.web;
 
+import dev.pipeline.api.http.NotFoundException;
 import dev.pipeline.api.http.Problems;
 import dev.pipeline.api.http.Problems.Problem;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -10,7 +12,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Answers every failure with the problem {@link Problems} maps it to. Spring MVC's own
@@ -18,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * {@link ResponseEntityExceptionHandler} and are counted the same way.
  */
 @RestControllerAdvice
+@ConditionalOnWebApplication
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	private final Problems problems;
@@ -29,6 +34,24 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> failed(Exception ex) {
 		Problem problem = this.problems.of(ex);
+		return ResponseEntity.status(problem.status()).headers(problem.headers()).body(problem.body());
+	}
+
+	/** A path nothing serves: the same problem as every other 404 of the API. */
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return notFound();
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoHandlerFoundException(NoHandlerFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return notFound();
+	}
+
+	private ResponseEntity<Object> notFound() {
+		Problem problem = this.problems.of(new NotFoundException());
 		return ResponseEntity.status(problem.status()).headers(problem.headers()).body(problem.body());
 	}
 

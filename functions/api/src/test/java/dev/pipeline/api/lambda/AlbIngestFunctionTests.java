@@ -1,0 +1,285 @@
+package dev.pipeline.api.lambda;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.pipeline.api.ApiApplication;
+import dev.pipeline.api.ApiTestSupport;
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.SqsEmulator;
+import dev.pipeline.testsupport.SsmStub;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import static dev.pipeline.api.ApiTestSupport.JSON;
+import static dev.pipeline.api.ApiTestSupport.body;
+import static dev.pipeline.api.ApiTestSupport.depth;
+import static dev.pipeline.api.ApiTestSupport.drain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code ingest} as AWS Lambda runs it behind the ALB: the adapter's
+ * {@code FunctionInvoker}, the handler the Lambda function names, is given recorded ALB
+ * events and publishes to ElasticMQ with the token from the SSM stub. The same requests
+ * go to the web container (function-web) in the same run, and both must answer alike.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class AlbIngestFunctionTests {
+
+	static final String QUEUE = "alb-ingest-tests";
+
+	static final String PARAMETER = "/alb-ingest-tests/token";
+
+	static final String TOKEN = ApiTestSupport.newToken();
+
+	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+
+	static final SsmStub ssm = SsmStub.start();
+
+	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
+
+	static final SqsClient sqs = sqsEmulator.client();
+
+	/** What the Lambda function's environment sets; the web context gets the same. */
+	static final Map<String, String> LAMBDA_ENVIRONMENT = Map.of("MAIN_CLASS", ApiApplication.class.getName(),
+			"AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
+			"AWS_ENDPOINT_URL_SQS", sqsEmulator.endpoint().toString(), "AWS_ENDPOINT_URL_SSM",
+			ssm.endpoint().toString(), "ingest.queue.name", QUEUE, "ingest.token.parameter", PARAMETER);
+
+	static FunctionInvoker lambda;
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void emulators(DynamicPropertyRegistry registry) {
+		ssm.putSecureString(PARAMETER, TOKEN);
+		ApiTestSupport.register(registry, sqsEmulator, ssm, QUEUE, PARAMETER);
+	}
+
+	@BeforeAll
+	static void startLambda() {
+		ssm.putSecureString(PARAMETER, TOKEN);
+		LAMBDA_ENVIRONMENT.forEach(System::setProperty);
+		lambda = new FunctionInvoker(AlbIngestFunction.NAME);
+	}
+
+	@AfterAll
+	static void stop() {
+		LAMBDA_ENVIRONMENT.keySet().forEach(System::clearProperty);
+		sqs.close();
+		sqsEmulator.close();
+		ssm.close();
+	}
+
+	@BeforeEach
+	void readyAndEmpty() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> invoke(request("GET", "/health", null, "")).status() == 200);
+		drain(sqs, queueUrl);
+	}
+
+	@Test
+	void queuesExactlyTheDataAndAnswersWithTheKeyTheWorkerWillWrite(CapturedOutput output) {
+		String data = "{ \"email_timestream\" : 1764201600, \"hello\":\"wörld ✉\" }";
+		Instant before = Instant.now();
+
+		Answer answer = invoke(request("POST", "/ingest", "application/json", body(TOKEN, data)));
+
+		assertThat(answer.status()).isEqualTo(202);
+		assertThat(answer.headers()).containsEntry("Content-Type", "application/json");
+		Message message = drain(sqs, queueUrl).get(0);
+		assertThat(message.body()).isEqualTo(data);
+		Instant ingestedAt = Instant.parse(message.messageAttributes().get(QueueMessage.INGESTED_AT).stringValue());
+		assertThat(ingestedAt).isBetween(before.minusMillis(1), Instant.now());
+		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(ingestedAt);
+		assertThat(answer.json().get("messageId").asString()).isEqualTo(message.messageId());
+		assertThat(answer.json().get("key").asString())
+			.isEqualTo("emails/" + day + "/" + message.messageId() + ".json");
+		assertThat(output).doesNotContain(TOKEN).doesNotContain("wörld");
+	}
+
+	@Test
+	void readsABase64EncodedBody() {
+		String data = "{\"email_timestream\":\"1764201600\",\"email_subject\":\"é\"}";
+		ObjectNode event = request("POST", "/ingest", "application/json", "");
+		event.put("body", Base64.getEncoder().encodeToString(body(TOKEN, data).getBytes(StandardCharsets.UTF_8)));
+		event.put("isBase64Encoded", true);
+
+		assertThat(invoke(event).status()).isEqualTo(202);
+		assertThat(drain(sqs, queueUrl)).singleElement().satisfies((m) -> assertThat(m.body()).isEqualTo(data));
+	}
+
+	static Stream<Arguments> requests() {
+		String good = body(TOKEN, "{\"email_timestream\":1764201600}");
+		String longBody = body(TOKEN, "{\"email_timestream\":1764201600,\"pad\":\"" + "x".repeat(256 * 1024) + "\"}");
+		return Stream.of(Arguments.of("accepted", "POST", "/ingest", "application/json", good),
+				Arguments.of("accepted, +json type", "POST", "/ingest", "application/vnd.ingest+json", good),
+				Arguments.of("wrong token", "POST", "/ingest", "application/json",
+						body("wrong-" + TOKEN, "{\"email_timestream\":1764201600}")),
+				Arguments.of("missing token", "POST", "/ingest", "application/json", "{\"data\":{}}"),
+				Arguments.of("broken data rule", "POST", "/ingest", "application/json",
+						body(TOKEN, "{\"email_timestream\":1764201600000}")),
+				Arguments.of("malformed", "POST", "/ingest", "application/json", "{"),
+				Arguments.of("array", "POST", "/ingest", "application/json", "[" + good + "," + good + "]"),
+				Arguments.of("empty", "POST", "/ingest", "application/json", ""),
+				Arguments.of("too large", "POST", "/ingest", "application/json", longBody),
+				Arguments.of("text", "POST", "/ingest", "text/plain", good),
+				Arguments.of("no type", "POST", "/ingest", null, good), Arguments.of("GET", "GET", "/ingest", null, ""),
+				Arguments.of("PUT", "PUT", "/ingest", "application/json", good),
+				Arguments.of("DELETE", "DELETE", "/ingest", null, ""),
+				Arguments.of("below the path", "POST", "/ingest/extra", "application/json", good),
+				Arguments.of("other path", "POST", "/functionRouter", "application/json", good),
+				Arguments.of("root", "POST", "/", "application/json", good),
+				Arguments.of("health", "GET", "/health", null, ""));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("requests")
+	void answersAsTheWebContainerDoes(String name, String method, String path, String contentType, String body) {
+		Answer web = web(method, path, contentType, body);
+		Answer lambda = invoke(request(method, path, contentType, body));
+
+		assertThat(lambda.status()).isEqualTo(web.status());
+		assertThat(lambda.headers().get("Content-Type")).isEqualTo(web.headers().get("Content-Type"));
+		assertThat(lambda.headers().get("Allow")).isEqualTo(web.headers().get("Allow"));
+		assertThat(lambda.headers().get("Retry-After")).isEqualTo(web.headers().get("Retry-After"));
+		assertThat(lambda.headers()).containsKey("X-Request-Id");
+		assertThat(comparable(lambda.json())).isEqualTo(comparable(web.json()));
+		assertThat(lambda.headers().keySet()).allSatisfy((header) -> assertThat(header.toLowerCase())
+			.isIn("content-type", "x-request-id", "allow", "retry-after"));
+		drain(sqs, queueUrl);
+	}
+
+	@Test
+	void aRefusedRequestQueuesNothingOnEitherRuntime() {
+		String wrong = body("wrong-" + TOKEN, "{\"email_timestream\":1764201600}");
+		web("POST", "/ingest", "application/json", wrong);
+		invoke(request("POST", "/ingest", "application/json", wrong));
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	/** Message ids and keys differ between two accepted requests; the shape must not. */
+	private static JsonNode comparable(JsonNode json) {
+		if (json instanceof ObjectNode object && object.has("messageId")) {
+			ObjectNode copy = object.deepCopy();
+			copy.put("messageId", "<id>");
+			copy.put("key", copy.get("key").asString().replaceAll("[^/]+\\.json$", "<id>.json"));
+			return copy;
+		}
+		return json;
+	}
+
+	private Answer web(String method, String path, String contentType, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+					: HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		HttpResponse<String> response = ApiTestSupport.send(request.build());
+		Map<String, String> headers = new LinkedHashMap<>();
+		response.headers().map().forEach((key, values) -> headers.put(canonical(key), String.join(", ", values)));
+		return new Answer(response.statusCode(), headers, response.body());
+	}
+
+	private static String canonical(String header) {
+		return switch (header.toLowerCase()) {
+			case "content-type" -> "Content-Type";
+			case "x-request-id" -> "X-Request-Id";
+			case "allow" -> "Allow";
+			case "retry-after" -> "Retry-After";
+			default -> header;
+		};
+	}
+
+	/** A recorded ALB event (single-value headers), with this request's parts. */
+	static ObjectNode request(String method, String path, String contentType, String body) {
+		try (InputStream in = AlbIngestFunctionTests.class.getResourceAsStream("/events/alb-request.json")) {
+			ObjectNode event = (ObjectNode) JSON.readTree(in);
+			event.put("httpMethod", method);
+			event.put("path", path);
+			event.put("body", body);
+			ObjectNode headers = (ObjectNode) event.get("headers");
+			if (contentType != null) {
+				headers.put("content-type", contentType);
+			}
+			else {
+				headers.remove("content-type");
+			}
+			headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+			headers.put("x-api-key", "header-secret");
+			return event;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static Answer invoke(ObjectNode event) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			lambda.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		JsonNode response = JSON.readTree(out.toByteArray());
+		Map<String, String> headers = new LinkedHashMap<>();
+		response.get("headers")
+			.properties()
+			.forEach((entry) -> headers.put(entry.getKey(), entry.getValue().asString()));
+		assertThat(response.get("isBase64Encoded").asBoolean()).isFalse();
+		assertThat(response.get("statusDescription").asString())
+			.startsWith(response.get("statusCode").asString() + " ");
+		return new Answer(response.get("statusCode").asInt(), headers, response.get("body").asString());
+	}
+
+	record Answer(int status, Map<String, String> headers, String body) {
+
+		JsonNode json() {
+			return this.body.isEmpty() ? JSON.missingNode() : JSON.readTree(this.body);
+		}
+
+	}
+
+}
