@@ -1,5 +1,6 @@
 locals {
-  https = var.certificate_arn != null
+  https          = var.certificate_arn != null
+  lambda_targets = var.target_type == "lambda"
 }
 
 resource "aws_security_group" "alb" {
@@ -52,19 +53,23 @@ resource "aws_lb" "this" {
   idle_timeout               = var.idle_timeout_seconds
 }
 
+# The API's targets: Fargate tasks by IP, or the API's Lambda function (which answers
+# the same readiness path). A Lambda target group has no VPC, port or protocol; its health
+# check invokes the function, so it runs once a minute rather than every 10 s.
 resource "aws_lb_target_group" "api" {
   name                 = "${var.name}-api"
-  vpc_id               = var.vpc_id
-  target_type          = "ip"
-  protocol             = "HTTP"
-  port                 = var.target_port
-  deregistration_delay = var.deregistration_delay_seconds
+  target_type          = var.target_type
+  vpc_id               = local.lambda_targets ? null : var.vpc_id
+  protocol             = local.lambda_targets ? null : "HTTP"
+  port                 = local.lambda_targets ? null : var.target_port
+  deregistration_delay = local.lambda_targets ? null : var.deregistration_delay_seconds
 
   health_check {
+    enabled             = true
     path                = var.health_check_path
     matcher             = "200"
-    interval            = 10
-    timeout             = 5
+    interval            = local.lambda_targets ? 60 : 10
+    timeout             = local.lambda_targets ? 30 : 5
     healthy_threshold   = 2
     unhealthy_threshold = 3
   }

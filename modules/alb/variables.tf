@@ -61,6 +61,17 @@ variable "require_https" {
   default     = false
 }
 
+variable "target_type" {
+  type        = string
+  description = "What serves the API: ip (Fargate tasks) or lambda (the API's function)."
+  default     = "ip"
+
+  validation {
+    condition     = contains(["ip", "lambda"], var.target_type)
+    error_message = "target_type must be ip or lambda."
+  }
+}
+
 variable "target_port" {
   type        = number
   description = "Container port of the API (SERVER_PORT)."

@@ -88,6 +88,13 @@ resource "aws_lambda_function" "this" {
     log_group  = aws_cloudwatch_log_group.this.name
   }
 
+  lifecycle {
+    precondition {
+      condition     = var.artifact_key != ""
+      error_message = "artifact_key is empty: set IMAGE_TAG to the commit to deploy, whose jar the delivery workflow published (a teardown needs none)."
+    }
+  }
+
   depends_on = [aws_iam_role_policy.platform]
 }
 

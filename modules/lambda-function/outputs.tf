@@ -17,3 +17,8 @@ output "log_group_name" {
   description = "The function's log group."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "version" {
+  description = "The version published by this apply, which the live alias points at."
+  value       = aws_lambda_function.this.version
+}

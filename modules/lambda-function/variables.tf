@@ -18,14 +18,14 @@ variable "artifact_key" {
   description = "S3 key of the jar; the delivery workflow publishes one per commit, so a new key is a new version."
 
   validation {
-    condition     = endswith(var.artifact_key, ".jar")
-    error_message = "artifact_key must name a .jar."
+    condition     = var.artifact_key == "" || endswith(var.artifact_key, ".jar")
+    error_message = "artifact_key must name a .jar (or be empty in a teardown)."
   }
 }
 
 variable "function_definition" {
   type        = string
-  description = "The Spring Cloud Function bean the handler runs (spring_cloud_function_definition): ingest behind the load balancer, persistBatch for the queue."
+  description = "The Spring Cloud Function bean the handler runs (spring_cloud_function_definition): ingestAlb behind the load balancer, persistBatch for the queue."
 
   validation {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9]*$", var.function_definition))

@@ -72,6 +72,24 @@ run "https" {
 }
 
 # Every validation at once: each listed variable must report its own error.
+run "lambda_targets" {
+  command = plan
+
+  variables {
+    target_type = "lambda"
+  }
+
+  assert {
+    condition     = aws_lb_target_group.api.target_type == "lambda" && aws_lb_target_group.api.port == null && aws_lb_target_group.api.vpc_id == null
+    error_message = "A Lambda target group has no port and no VPC."
+  }
+
+  assert {
+    condition     = one(aws_lb_target_group.api.health_check).path == "/health" && one(aws_lb_target_group.api.health_check).interval == 60
+    error_message = "The function answers the readiness path; the check runs once a minute, since each one is an invocation."
+  }
+}
+
 run "rejects_bad_values" {
   command = plan
 
@@ -82,9 +100,11 @@ run "rejects_bad_values" {
     ingress_cidr_blocks          = ["everywhere"]
     deregistration_delay_seconds = 3601
     certificate_arn              = "arn:aws:iam::123456789012:server-certificate/api"
+    target_type                  = "instance"
   }
 
   expect_failures = [
+    var.target_type,
     var.name,
     var.vpc_cidr_block,
     var.public_subnet_ids,

@@ -78,7 +78,7 @@ run "load_balancer_function" {
 
   variables {
     name                = "ingest-pipeline-dev-api"
-    function_definition = "ingest"
+    function_definition = "ingestAlb"
     queue               = null
     load_balancer = {
       target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef"
@@ -138,4 +138,14 @@ run "rejects_bad_values" {
     var.log_retention_days,
     var.queue,
   ]
+}
+
+run "refuses_to_deploy_without_an_artifact" {
+  command = plan
+
+  variables {
+    artifact_key = ""
+  }
+
+  expect_failures = [aws_lambda_function.this]
 }
