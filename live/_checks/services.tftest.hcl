@@ -7,7 +7,7 @@ run "services" {
 
   # The worker may finish its in-flight messages before ECS sends SIGKILL.
   assert {
-    condition     = output.worker__inputs.stop_timeout_seconds > tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
+    condition     = output.worker__inputs.fargate.stop_timeout_seconds > tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
     error_message = "The worker's ECS stop timeout must exceed its PERSIST_SHUTDOWN_BUDGET, or SIGKILL cuts in-flight messages."
   }
 
@@ -31,7 +31,7 @@ run "services" {
   # Least privilege for the applications: no wildcard in a task role's actions or resources.
   assert {
     condition = alltrue(flatten([for unit in [output.api__inputs, output.worker__inputs] : [
-      for statement in jsondecode(unit.task_role_policy_json).Statement : [
+      for statement in jsondecode(unit.role_policy_json).Statement : [
         for action in flatten([statement.Action]) : !strcontains(action, "*")
       ]
     ]]))
@@ -40,7 +40,7 @@ run "services" {
 
   assert {
     condition = alltrue(flatten([for unit in [output.api__inputs, output.worker__inputs] : [
-      for statement in jsondecode(unit.task_role_policy_json).Statement : [
+      for statement in jsondecode(unit.role_policy_json).Statement : [
         for resource in flatten([statement.Resource]) : resource != "*" && !endswith(resource, ":*")
       ]
     ]]))

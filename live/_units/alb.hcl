@@ -29,5 +29,7 @@ inputs = {
   require_https       = local.env.require_https
   deletion_protection = local.env.deletion_protection
   target_port         = 8080
-  health_check_path   = "/health"
+  # The API's runtime (env.hcl): Fargate tasks by IP, or the API's Lambda function.
+  target_type       = local.env.api.runtime == "lambda" ? "lambda" : "ip"
+  health_check_path = "/health"
 }

@@ -1,5 +1,5 @@
-# The API service (POST /ingest) behind the load balancer. The Fargate service itself is
-# in service.hcl, which live/<env>/api includes beside this file.
+# The API service (POST /ingest) behind the load balancer, on either runtime. What both
+# services share is in service.hcl, which live/<env>/api includes beside this file.
 locals {
   root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
   env  = local.root.env
@@ -39,18 +39,30 @@ dependency "token" {
 }
 
 inputs = {
-  container_port = 8080
-  liveness_port  = 9080
+  fargate = {
+    container_port = 8080
+    liveness_port  = 9080
 
-  load_balancer = {
-    target_group_arn  = dependency.alb.outputs.target_group_arn
-    security_group_id = dependency.alb.outputs.security_group_id
+    load_balancer = {
+      target_group_arn  = dependency.alb.outputs.target_group_arn
+      security_group_id = dependency.alb.outputs.security_group_id
+    }
+
+    scaling = {
+      kind               = "requests"
+      target             = local.env.api.requests_per_target
+      alb_resource_label = "${dependency.alb.outputs.arn_suffix}/${dependency.alb.outputs.target_group_arn_suffix}"
+    }
   }
 
-  scaling = {
-    kind               = "requests"
-    target             = local.env.api.requests_per_target
-    alb_resource_label = "${dependency.alb.outputs.arn_suffix}/${dependency.alb.outputs.target_group_arn_suffix}"
+  # The ingest function as the load balancer's Lambda target (the target group's type
+  # follows env.hcl: live/_units/alb.hcl).
+  lambda = {
+    function_definition = "ingestAlb"
+    timeout_seconds     = 30
+    load_balancer = {
+      target_group_arn = dependency.alb.outputs.target_group_arn
+    }
   }
 
   # Exactly the API's settings from README.
@@ -62,7 +74,7 @@ inputs = {
     MANAGEMENT_SERVER_PORT = "9080"
   }
 
-  task_role_policy_json = jsonencode({
+  role_policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {

@@ -41,7 +41,8 @@ dependency "api" {
   config_path = "${get_terragrunt_dir()}/../api"
 
   mock_outputs = {
-    service_name = "mock-api"
+    service_names  = ["mock-api"]
+    function_names = []
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -50,7 +51,8 @@ dependency "worker" {
   config_path = "${get_terragrunt_dir()}/../worker"
 
   mock_outputs = {
-    service_name = "mock-worker"
+    service_names  = ["mock-worker"]
+    function_names = []
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -62,6 +64,8 @@ inputs = {
   queue_name              = dependency.queue.outputs.queue_name
   dead_letter_queue_name  = dependency.queue.outputs.dead_letter_queue_name
   cluster_name            = dependency.cluster.outputs.cluster_name
-  service_names           = [dependency.api.outputs.service_name, dependency.worker.outputs.service_name]
-  alarm_emails            = local.env.alarm_emails
+  # Each service is in one of the two lists, by its runtime (env.hcl).
+  service_names  = concat(dependency.api.outputs.service_names, dependency.worker.outputs.service_names)
+  function_names = concat(dependency.api.outputs.function_names, dependency.worker.outputs.function_names)
+  alarm_emails   = local.env.alarm_emails
 }

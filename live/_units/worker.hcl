@@ -1,5 +1,5 @@
-# The worker service (SQS -> S3). The Fargate service itself is in service.hcl, which
-# live/<env>/worker includes beside this file.
+# The worker service (SQS -> S3), on either runtime. What both services share is in
+# service.hcl, which live/<env>/worker includes beside this file.
 locals {
   root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
   env  = local.root.env
@@ -10,8 +10,9 @@ dependency "queue" {
   config_path = "${get_terragrunt_dir()}/../queue"
 
   mock_outputs = {
-    queue_name = "mock"
-    queue_arn  = "arn:aws:sqs:eu-west-1:123456789012:mock"
+    queue_name                 = "mock"
+    queue_arn                  = "arn:aws:sqs:eu-west-1:123456789012:mock"
+    visibility_timeout_seconds = 60
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -28,14 +29,30 @@ dependency "archive_bucket" {
 }
 
 inputs = {
-  container_port       = 8081
-  liveness_port        = 9081
-  stop_timeout_seconds = local.root.worker_stop_timeout_seconds
+  fargate = {
+    container_port       = 8081
+    liveness_port        = 9081
+    stop_timeout_seconds = local.root.worker_stop_timeout_seconds
 
-  scaling = {
-    kind       = "sqs_backlog"
-    target     = local.env.worker.backlog_per_task
-    queue_name = dependency.queue.outputs.queue_name
+    scaling = {
+      kind       = "sqs_backlog"
+      target     = local.env.worker.backlog_per_task
+      queue_name = dependency.queue.outputs.queue_name
+    }
+  }
+
+  # persistBatch fed by the queue, reporting the messages it did not store. One batch of
+  # up to 10 messages, each bounded by the S3 call timeout; AWS wants the queue's
+  # visibility timeout at least six times the function's timeout.
+  lambda = {
+    function_definition = "persistBatch"
+    timeout_seconds     = local.app.worker_message_timeout_seconds
+    queue = {
+      arn                        = dependency.queue.outputs.queue_arn
+      visibility_timeout_seconds = dependency.queue.outputs.visibility_timeout_seconds
+      batch_size                 = 10
+      maximum_concurrency        = 10
+    }
   }
 
   # Exactly the worker's settings from README.
@@ -49,7 +66,7 @@ inputs = {
     MANAGEMENT_SERVER_PORT    = "9081"
   }
 
-  task_role_policy_json = jsonencode({
+  role_policy_json = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {

@@ -20,8 +20,11 @@ locals {
   certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
   require_https   = true
 
-  api    = { cpu = 1024, memory = 2048, min_count = 2, max_count = 10, requests_per_target = 1000 }
-  worker = { cpu = 1024, memory = 2048, min_count = 2, max_count = 10, backlog_per_task = 500 }
+  # Where each service runs: "fargate" (web containers on ECS) or "lambda" (the same beans
+  # through the Lambda adapter). cpu, memory and the counts size Fargate tasks;
+  # function_memory_mb sizes the function if a service is switched to Lambda.
+  api    = { runtime = "fargate", function_memory_mb = 1536, cpu = 1024, memory = 2048, min_count = 2, max_count = 10, requests_per_target = 1000 }
+  worker = { runtime = "fargate", function_memory_mb = 1536, cpu = 1024, memory = 2048, min_count = 2, max_count = 10, backlog_per_task = 500 }
 
   max_receive_count = 5
   # Who receives the alarms: each address gets a confirmation mail from AWS on apply.

@@ -13,14 +13,16 @@ locals {
   # The one subject each role trusts: exact, never a pattern. A job bound to a GitHub
   # environment presents repo:<owner/name>:environment:<env>; a job on main without one,
   # repo:<owner/name>:ref:refs/heads/main.
-  push_subject     = "repo:${var.github_repository}:ref:refs/heads/main"
-  deploy_subjects  = { for env in var.environments : env => "repo:${var.github_repository}:environment:${env}" }
-  state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket_name}"
+  push_subject        = "repo:${var.github_repository}:ref:refs/heads/main"
+  deploy_subjects     = { for env in var.environments : env => "repo:${var.github_repository}:environment:${env}" }
+  state_bucket_arn    = "arn:${local.partition}:s3:::${var.state_bucket_name}"
+  artifact_bucket_arn = "arn:${local.partition}:s3:::${var.artifact_bucket_name}"
 
   environments = { for env in var.environments : env => {
     services       = [for service in var.services : "${var.project}-${env}-${service}"]
     cluster        = "${var.project}-${env}"
     archive_bucket = "arn:${local.partition}:s3:::${var.project}-${env}-archive-${local.account}"
+    functions      = [for service in var.services : "arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.project}-${env}-${service}"]
   } }
 }
 
@@ -91,6 +93,31 @@ data "aws_iam_policy_document" "push" {
     ]
     resources = var.ecr_repository_arns
   }
+
+  # The Lambda jars, one per service and commit: s3://<artifacts>/<service>/<commit>.jar.
+  statement {
+    sid       = "PublishJars"
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = [for service in var.services : "${local.artifact_bucket_arn}/${service}/*"]
+  }
+
+  statement {
+    sid       = "EncryptJars"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [local.artifact_bucket_arn]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "push" {
@@ -158,8 +185,70 @@ data "aws_iam_policy_document" "deploy" {
       "logs:DescribeLogGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
       "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
       "application-autoscaling:ListTagsForResource", "ecs:DescribeClusters",
+      "elasticloadbalancing:DescribeTargetHealth",
     ]
     resources = ["*"]
+  }
+
+  # Services on Lambda (env.hcl): a new jar is a new version of the function and its alias.
+  statement {
+    sid = "DeployFunctions"
+    actions = [
+      "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+      "lambda:PublishVersion", "lambda:ListVersionsByFunction", "lambda:GetAlias", "lambda:UpdateAlias",
+      "lambda:GetPolicy", "lambda:GetFunctionCodeSigningConfig", "lambda:ListTags",
+    ]
+    resources = flatten([for function in each.value.functions : [function, "${function}:*"]])
+  }
+
+  # The worker's queue trigger; a mapping's ARN carries an id AWS chooses.
+  statement {
+    sid       = "ReadQueueTriggers"
+    actions   = ["lambda:GetEventSourceMapping"]
+    resources = ["arn:${local.partition}:lambda:${local.region}:${local.account}:event-source-mapping:*"]
+  }
+
+  statement {
+    sid       = "PassFunctionRoles"
+    actions   = ["iam:PassRole"]
+    resources = [for service in each.value.services : "arn:${local.partition}:iam::${local.account}:role/${service}-function"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["lambda.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadFunctionRolesAndLogs"
+    actions   = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "logs:ListTagsForResource"]
+    resources = flatten([for service in each.value.services : ["arn:${local.partition}:iam::${local.account}:role/${service}-function", "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:/aws/lambda/${service}"]])
+  }
+
+  # Lambda reads the jar with the caller's permissions.
+  statement {
+    sid       = "ReadJars"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = [for service in var.services : "${local.artifact_bucket_arn}/${service}/*"]
+  }
+
+  statement {
+    sid       = "DecryptJars"
+    actions   = ["kms:Decrypt"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [local.artifact_bucket_arn]
+    }
   }
 
   statement {
@@ -172,7 +261,7 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "ReadStates"
     actions   = ["s3:GetObject"]
-    resources = ["${local.state_bucket_arn}/${each.key}/*", "${local.state_bucket_arn}/global/registry/*"]
+    resources = ["${local.state_bucket_arn}/${each.key}/*", "${local.state_bucket_arn}/global/registry/*", "${local.state_bucket_arn}/global/artifacts/*"]
   }
 
   statement {

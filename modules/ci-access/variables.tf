@@ -44,6 +44,11 @@ variable "state_bucket_name" {
   description = "Terraform state bucket; the role reads every state (dependency outputs) and writes only the service units' states."
 }
 
+variable "artifact_bucket_name" {
+  type        = string
+  description = "Bucket of the services' Lambda jars: the push role writes them, the deploy roles read them for the functions."
+}
+
 variable "services" {
   type        = list(string)
   description = "Short names of the services the workflow deploys."

@@ -61,7 +61,7 @@ export async function checkContract(root) {
     for (const key of Object.keys(inputs.environment ?? {})) {
       if (!documented.has(key)) findings.push({ file: u.file, line: lineOf(u.text, `${key} `), rule: 'contract-env-name', message: `${key} is not a ${service.heading} setting in README` });
     }
-    ports[name] = inputs.container_port;
+    ports[name] = inputs.fargate?.container_port;
     if (shared.json.inputs?.health_check_path !== service.health) {
       findings.push({ file: shared.file, line: lineOf(shared.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path ${shared.json.inputs?.health_check_path} is not the ${name}'s ${service.health}` });
     }

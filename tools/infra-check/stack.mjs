@@ -365,15 +365,16 @@ export async function assembleStack(root, envName, { outDir, moduleRoot = path.j
     `# Applied against the mocked providers, so that every output has a value: an output that a\n# unit consumes must not be null.${ephemeral.length ? ' Units with ephemeral resources keep their plan above.' : ''}\nrun "outputs" {\n  command = apply\n${overrides}${overrides && asserts.length ? '\n' : ''}${asserts.join('\n')}}\n`,
   ];
   // Checks across units (live/_checks/*.tftest.hcl: run blocks over module.<unit> and
-  // output.<unit>__inputs), for each environment that has every unit they name.
-  const checksDir = path.join(stack.root, 'live', '_checks');
-  if (await exists(checksDir)) {
-    const { readdir } = await import('node:fs/promises');
+  // output.<unit>__inputs), for each environment that has every unit they name; then the
+  // environment's own (live/<env>/_checks/*.tftest.hcl), such as which runtime it uses.
+  for (const checks of ['_checks', path.join(envName, '_checks')]) {
+    const checksDir = path.join(stack.root, 'live', checks);
+    if (!(await exists(checksDir))) continue;
     for (const entry of (await readdir(checksDir)).sort()) {
       if (!entry.endsWith('.tftest.hcl')) continue;
       const text = await readFile(path.join(checksDir, entry), 'utf8');
       const named = [...text.matchAll(/\b(?:module\.(\w+)\.|output\.(\w+?)__inputs\b)/g)].map((m) => m[1] ?? m[2]);
-      if (named.every((module) => Object.hasOwn(main.module, module))) tests.push(`# From live/_checks/${entry}\n${text}`);
+      if (named.every((module) => Object.hasOwn(main.module, module))) tests.push(`# From live/${checks}/${entry}\n${text}`);
     }
   }
   return {

@@ -19,7 +19,17 @@ dependency "registry" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
+dependency "artifacts" {
+  config_path = "../artifacts"
+
+  mock_outputs = {
+    bucket_name = "mock-artifacts"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
 inputs = {
+  artifact_bucket_name = dependency.artifacts.outputs.bucket_name
   project              = include.root.locals.project
   environments         = include.root.locals.env.environments
   github_repository    = include.root.locals.env.github_repository

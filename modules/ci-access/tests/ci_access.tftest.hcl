@@ -3,11 +3,12 @@ mock_provider "aws" {
 }
 
 variables {
-  project             = "ingest-pipeline"
-  environments        = ["dev", "prod"]
-  github_repository   = "your-org/ingest-pipeline"
-  ecr_repository_arns = ["arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/api"]
-  state_bucket_name   = "ingest-pipeline-tfstate-123456789012"
+  project              = "ingest-pipeline"
+  environments         = ["dev", "prod"]
+  github_repository    = "your-org/ingest-pipeline"
+  ecr_repository_arns  = ["arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/api"]
+  state_bucket_name    = "ingest-pipeline-tfstate-123456789012"
+  artifact_bucket_name = "ingest-pipeline-artifacts-123456789012"
 }
 
 run "creates_the_oidc_provider" {
@@ -75,8 +76,22 @@ run "applied" {
 
   assert {
     condition = alltrue([for statement in data.aws_iam_policy_document.push.statement :
-    alltrue([for action in statement.actions : startswith(action, "ecr:")])])
-    error_message = "The image-push role can only push images."
+    alltrue([for action in statement.actions : startswith(action, "ecr:") || contains(["s3:PutObject", "s3:GetObject", "kms:GenerateDataKey", "kms:Decrypt"], action)])])
+    error_message = "The push role can only push images and jars."
+  }
+
+  assert {
+    condition = alltrue(flatten([for statement in data.aws_iam_policy_document.push.statement : [
+      for resource in statement.resources : !startswith(resource, "arn:aws:s3:::") || startswith(resource, "arn:aws:s3:::ingest-pipeline-artifacts-123456789012/")
+    ]]))
+    error_message = "The push role writes only into the artifacts bucket."
+  }
+
+  assert {
+    condition = alltrue(flatten([for statement in data.aws_iam_policy_document.deploy["dev"].statement : [
+      for action in statement.actions : !startswith(action, "lambda:") || alltrue([for resource in statement.resources : startswith(resource, "arn:aws:lambda:eu-west-1:123456789012:function:ingest-pipeline-dev-")])
+    ]]))
+    error_message = "The dev deploy role updates only dev's functions."
   }
 
   assert {

@@ -10,15 +10,15 @@ variables {
     PERSIST_KEY_PREFIX  = "emails/"
   }
   role_policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::b/emails/*\"]}]}"
-  cluster_arn     = "arn:aws:ecs:eu-west-1:123456789012:cluster/ingest-pipeline-dev"
-  cluster_name    = "ingest-pipeline-dev"
-  repository_url  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingest-pipeline/worker"
-  repository_arn  = "arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/worker"
-  image_tag       = "0123456789ab"
-  vpc_id          = "vpc-00000000000000000"
-  subnet_ids      = ["subnet-00000000000000011", "subnet-00000000000000012"]
-  artifact_bucket = "ingest-pipeline-artifacts-123456789012"
-  artifact_key    = "worker/0123456789ab.jar"
+  cluster_arn      = "arn:aws:ecs:eu-west-1:123456789012:cluster/ingest-pipeline-dev"
+  cluster_name     = "ingest-pipeline-dev"
+  repository_url   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingest-pipeline/worker"
+  repository_arn   = "arn:aws:ecr:eu-west-1:123456789012:repository/ingest-pipeline/worker"
+  image_tag        = "0123456789ab"
+  vpc_id           = "vpc-00000000000000000"
+  subnet_ids       = ["subnet-00000000000000011", "subnet-00000000000000012"]
+  artifact_bucket  = "ingest-pipeline-artifacts-123456789012"
+  artifact_key     = "worker/0123456789ab.jar"
   fargate = {
     container_port = 8081
     liveness_port  = 9081

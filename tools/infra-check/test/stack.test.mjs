@@ -184,6 +184,15 @@ test('checks across units in live/_checks are appended where their units exist',
   assert.doesNotMatch(global.tests, /run "xy"/);
 });
 
+test('an environment\'s own checks (live/<env>/_checks) are appended to that environment only', async () => {
+  const files = tree();
+  files['live/dev/_checks/only.tftest.hcl'] = 'run "dev_only" {\n  command = plan\n\n  assert {\n    condition     = output.x__inputs.a != null\n    error_message = "set"\n  }\n}\n';
+  const dev = await assemble(files);
+  assert.match(dev.tests, /# From live\/dev\/_checks\/only.tftest.hcl\nrun "dev_only"/);
+  const global = await assemble(files, 'global');
+  assert.doesNotMatch(global.tests, /dev_only/);
+});
+
 test('the repository\'s environments assemble, for a deploy and for a teardown (no IMAGE_TAG)', async () => {
   for (const env of ['dev', 'prod', 'global']) {
     const out = await mkdtemp(path.join(tmpdir(), 'stack-repo-'));
