@@ -89,7 +89,7 @@ run "applied" {
 
   assert {
     condition = alltrue(flatten([for statement in data.aws_iam_policy_document.deploy["dev"].statement : [
-      for action in statement.actions : !startswith(action, "lambda:") || alltrue([for resource in statement.resources : startswith(resource, "arn:aws:lambda:eu-west-1:123456789012:function:ingest-pipeline-dev-")])
+      for action in statement.actions : !startswith(action, "lambda:") || action == "lambda:GetEventSourceMapping" || alltrue([for resource in statement.resources : startswith(resource, "arn:aws:lambda:eu-west-1:123456789012:function:ingest-pipeline-dev-")])
     ]]))
     error_message = "The dev deploy role updates only dev's functions."
   }
