@@ -23,6 +23,7 @@ export const STAR_RESOURCE_ALLOWED = new Map([
   ['application-autoscaling:DescribeScalableTargets', 'plans refresh scaling'],
   ['application-autoscaling:DescribeScalingPolicies', 'plans refresh scaling'],
   ['application-autoscaling:ListTagsForResource', 'plans refresh scaling tags'],
+  ['elasticloadbalancing:DescribeTargetHealth', 'plans refresh the Lambda target of the load balancer'],
 ]);
 
 async function readModules(root) {

@@ -57,7 +57,7 @@ const cases = [
   ['sec-alb-invalid-headers', 'modules/alb/main.tf', 'drop_invalid_header_fields = true', 'drop_invalid_header_fields = false'],
   ['sec-ssm-secure-string', 'modules/token/main.tf', 'type             = "SecureString"', 'type             = "String"'],
   ['sec-iam-wildcard-action', 'modules/observability/main.tf', 'actions   = ["kms:Decrypt", "kms:GenerateDataKey"]', 'actions   = ["kms:*"]'],
-  ['sec-oidc-trust-wildcard', 'modules/ci-access/main.tf', 'push_subject     = "repo:${var.github_repository}:ref:refs/heads/main"', 'push_subject     = "repo:*"'],
+  ['sec-oidc-trust-wildcard', 'modules/ci-access/main.tf', 'push_subject        = "repo:${var.github_repository}:ref:refs/heads/main"', 'push_subject        = "repo:*"'],
   ['sec-oidc-trust-wildcard', 'modules/ci-access/main.tf', 'test     = "StringEquals"\n      variable = "${local.github}:sub"', 'test     = "StringLike"\n      variable = "${local.github}:sub"'],
   ['sec-ssm-value-in-state', 'modules/token/main.tf', 'value_wo         = ephemeral.aws_secretsmanager_random_password.token.random_password', 'value            = "plain"'],
   ['sec-iam-wildcard-action', 'modules/ci-access/main.tf', '"ecs:UpdateService", "ecs:DescribeServices"', '"ecs:*", "ecs:DescribeServices"'],
