@@ -71,6 +71,8 @@ resource "aws_lambda_function" "this" {
   timeout       = var.timeout_seconds
   architectures = ["x86_64"]
   publish       = true
+  # Which jar runs: a later apply of the environment needs its IMAGE_TAG (README, Deploy).
+  tags = { Artifact = var.artifact_key }
 
   environment {
     variables = local.environment
