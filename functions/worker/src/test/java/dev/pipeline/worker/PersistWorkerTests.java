@@ -134,7 +134,9 @@ class PersistWorkerTests {
 				.messageAttributes(WorkerTestSupport.attributes(ingestedAt)))
 			.messageId();
 		String key = KEYS.keyFor(ingestedAt, id);
-		s3.putObject((request) -> request.bucket(BUCKET).key(key), RequestBody.fromString("{\"first\":true}"));
+		// The first delivery's object: same message, so the redelivery is done.
+		s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", id)),
+				RequestBody.fromString("{\"first\":true}"));
 		double alreadyStored = this.meters.counter("persist.messages", "outcome", "already-stored").count();
 
 		await().atMost(Duration.ofSeconds(15))
@@ -142,6 +144,32 @@ class PersistWorkerTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
 		assertThat(s3.getObjectAsBytes((request) -> request.bucket(BUCKET).key(key)).asUtf8String())
 			.isEqualTo("{\"first\":true}");
+	}
+
+	@Test
+	void anObjectOfAnotherMessageAtTheKeyIsNeverTrustedAndTheMessageStaysQueued() {
+		Instant ingestedAt = Instant.parse("2026-11-21T08:00:00.000Z");
+		String id = sqs
+			.sendMessage((request) -> request.queueUrl(queues.url())
+				.messageBody("{\"mine\":true}")
+				.delaySeconds(2)
+				.messageAttributes(WorkerTestSupport.attributes(ingestedAt)))
+			.messageId();
+		String key = KEYS.keyFor(ingestedAt, id);
+		s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", "someone-else")),
+				RequestBody.fromString("{\"theirs\":true}"));
+		double taken = this.meters.counter("persist.failures", "reason", "key-taken").count();
+		double alreadyStored = this.meters.counter("persist.messages", "outcome", "already-stored").count();
+
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> this.meters.counter("persist.failures", "reason", "key-taken").count() > taken);
+		assertThat(depth(sqs, queues.url())).as("not deleted: left for the dead-letter queue").isEqualTo(1);
+		assertThat(this.meters.counter("persist.messages", "outcome", "already-stored").count())
+			.isEqualTo(alreadyStored);
+		assertThat(s3.getObjectAsBytes((request) -> request.bucket(BUCKET).key(key)).asUtf8String())
+			.isEqualTo("{\"theirs\":true}");
+		sqs.purgeQueue((request) -> request.queueUrl(queues.url()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
 	}
 
 	@Test

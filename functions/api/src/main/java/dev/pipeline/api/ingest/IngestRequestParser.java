@@ -73,7 +73,11 @@ class IngestRequestParser {
 			return new IngestRequest(token, dataKind, dataJson, timestream);
 		}
 		catch (StreamConstraintsException ex) {
-			throw new MalformedRequestException("The JSON is nested deeper than " + this.maxDepth + " levels");
+			// Fixed texts by limit, never the value: Jackson names the limit in its
+			// message.
+			boolean depth = String.valueOf(ex.getMessage()).contains("nesting depth");
+			throw new MalformedRequestException(depth ? "The JSON is nested deeper than " + this.maxDepth + " levels"
+					: "A number, string or member name in the JSON is longer than the parser allows");
 		}
 		catch (JacksonException ex) {
 			throw new MalformedRequestException(describe(ex));

@@ -3,6 +3,7 @@ package dev.pipeline.api.queue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.pipeline.api.ApiProperties;
+import dev.pipeline.api.Phases;
 import dev.pipeline.core.QueueMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -104,6 +106,10 @@ public class QueuePublisher implements SmartLifecycle {
 			throw new QueueUnavailableException("The queue refused the message",
 					(ex instanceof ExecutionException) ? ex.getCause() : ex);
 		}
+		catch (CancellationException ex) {
+			// The sender was closed with the send pending (the process is stopping).
+			throw new QueueUnavailableException("The send was cancelled", ex);
+		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new QueueUnavailableException("Interrupted while sending", ex);
@@ -167,6 +173,12 @@ public class QueuePublisher implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.scheduler != null;
+	}
+
+	/** Stops after the web server has drained: see {@link Phases}. */
+	@Override
+	public int getPhase() {
+		return Phases.REQUEST_DEPENDENCIES;
 	}
 
 }

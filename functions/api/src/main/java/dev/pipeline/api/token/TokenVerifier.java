@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.pipeline.api.Phases;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,20 +153,32 @@ public class TokenVerifier implements SmartLifecycle {
 		this.meters.counter("ingest.token.refreshes", "trigger", trigger, "outcome", outcome).increment();
 	}
 
+	/**
+	 * One read, then the next one scheduled whatever happened: an {@link Error} (an
+	 * exhausted heap) is logged and retried, not left to end the loop silently.
+	 */
 	private void scheduledRefresh() {
-		Duration next;
-		if (refresh("schedule")) {
-			this.retryDelay = FIRST_RETRY;
-			next = this.ttl;
+		Duration next = this.retryDelay;
+		try {
+			if (refresh("schedule")) {
+				this.retryDelay = FIRST_RETRY;
+				next = this.ttl;
+			}
+			else {
+				Duration doubled = this.retryDelay.multipliedBy(2);
+				this.retryDelay = (doubled.compareTo(this.ttl) < 0) ? doubled : this.ttl;
+			}
 		}
-		else {
-			next = this.retryDelay;
-			Duration doubled = this.retryDelay.multipliedBy(2);
-			this.retryDelay = (doubled.compareTo(this.ttl) < 0) ? doubled : this.ttl;
+		catch (Error ex) {
+			count("schedule", "failure");
+			logger.error("Token refresh failed ({}); retrying in {} ms", ex.getClass().getSimpleName(),
+					next.toMillis());
 		}
-		ScheduledExecutorService executor = this.scheduler;
-		if (executor != null && !executor.isShutdown()) {
-			executor.schedule(this::scheduledRefresh, next.toMillis(), TimeUnit.MILLISECONDS);
+		finally {
+			ScheduledExecutorService executor = this.scheduler;
+			if (executor != null && !executor.isShutdown()) {
+				executor.schedule(this::scheduledRefresh, next.toMillis(), TimeUnit.MILLISECONDS);
+			}
 		}
 	}
 
@@ -192,6 +205,12 @@ public class TokenVerifier implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.scheduler != null;
+	}
+
+	/** Stops after the web server has drained: see {@link Phases}. */
+	@Override
+	public int getPhase() {
+		return Phases.REQUEST_DEPENDENCIES;
 	}
 
 	static byte[] digest(String value) {

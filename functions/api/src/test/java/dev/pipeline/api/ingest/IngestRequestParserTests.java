@@ -89,9 +89,10 @@ class IngestRequestParserTests {
 	}
 
 	@Test
-	void rejectsNestingDeeperThanTheLimit() {
+	void rejectsJsonBeyondTheParserLimitsNamingWhichLimit() {
 		String deep = "{\"data\":" + "[".repeat(20) + "]".repeat(20) + "}";
 		assertMalformed(deep, "nested deeper than 8");
+		assertMalformed("{\"data\":{\"n\":" + "1".repeat(1001) + "}}", "longer than the parser allows");
 		String fine = "{\"data\":{\"a\":" + "[".repeat(5) + "]".repeat(5) + "}}";
 		assertThat(parse(fine).dataJson()).isEqualTo("{\"a\":[[[[[]]]]]}");
 	}

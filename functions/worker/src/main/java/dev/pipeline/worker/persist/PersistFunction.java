@@ -104,20 +104,24 @@ public class PersistFunction implements Consumer<Message<String>> {
 		Instant ingestedAt = acceptedAt(message);
 		requireJsonObject(message.body());
 		String key = this.keys.keyFor(ingestedAt, messageId);
-		Map<String, String> metadata = Map.of("message-id", messageId, QueueMessage.INGESTED_AT,
+		Map<String, String> metadata = Map.of(ArchiveWriter.MESSAGE_ID, messageId, QueueMessage.INGESTED_AT,
 				QueueMessage.formatIngestedAt(ingestedAt));
 		byte[] body = message.body().getBytes(StandardCharsets.UTF_8);
 		Timer.Sample sample = Timer.start();
-		boolean created;
+		ArchiveWriter.Outcome created;
 		try {
 			created = this.writer.createIfAbsent(key, body, metadata);
 		}
 		finally {
 			sample.stop(this.putTimer);
 		}
-		String outcome = created ? "stored" : "already-stored";
+		String outcome = (created == ArchiveWriter.Outcome.CREATED) ? "stored" : "already-stored";
 		this.meters.counter("persist.messages", "outcome", outcome).increment();
-		this.ageTimer.record(Duration.between(ingestedAt, this.clock.instant()));
+		Duration age = Duration.between(ingestedAt, this.clock.instant());
+		if (!age.isNegative()) {
+			// A clock behind the API's would make it negative; a timer takes none.
+			this.ageTimer.record(age);
+		}
 		logger.atInfo()
 			.addKeyValue("messageId", messageId)
 			.addKeyValue("key", key)
