@@ -319,11 +319,16 @@ public final class LocalPipeline implements AutoCloseable {
 
 		/**
 		 * The services' JVM options, from {@code functions/jvm.options}, the file the
-		 * container images use too: a small heap (the services hold no data), the serial
+		 * container images use too: a heap of half the container's memory, the serial
 		 * collector (one or two vCPUs), a bounded code cache, small thread stacks and one
 		 * Netty buffer arena.
 		 */
 		public static final List<String> JVM_OPTIONS = readJvmOptions();
+
+		/**
+		 * The memory each local service sizes its heap from, as a task of 512 MiB would.
+		 */
+		static final String LOCAL_MAX_RAM = "512m";
 
 		/**
 		 * Settings that start the executable jars where the build leaves them under
@@ -373,6 +378,9 @@ public final class LocalPipeline implements AutoCloseable {
 			List<String> command = new ArrayList<>();
 			command.add(java());
 			command.addAll(JVM_OPTIONS);
+			// The heap is a share of the container's memory (jvm.options); here, of a
+			// small task's, not of the whole machine.
+			command.add("-XX:MaxRAM=" + LOCAL_MAX_RAM);
 			command.add("-jar");
 			command.add(jar.toAbsolutePath().toString());
 			return command;

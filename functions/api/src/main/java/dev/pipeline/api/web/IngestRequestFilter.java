@@ -5,10 +5,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 
 import dev.pipeline.api.ApiProperties;
+import dev.pipeline.api.http.BodyBudget;
 import dev.pipeline.api.http.IngestEnvelope;
 import dev.pipeline.api.http.NotFoundException;
 import jakarta.servlet.FilterChain;
@@ -34,8 +36,9 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * serves the {@code ingest} function.
  * <ul>
  * <li>On {@code /ingest} it applies the {@link IngestEnvelope} (405, 415, 413, strict
- * UTF-8) and hands function-web the body it read, so the function reads exactly the
- * characters the client sent.</li>
+ * UTF-8), reads the body only once the {@link BodyBudget} has room for it (else 503), and
+ * hands function-web the body it read, so the function reads exactly the characters the
+ * client sent.</li>
  * <li>function-web serves only below {@code spring.cloud.function.web.path=/ingest}, but
  * there it maps every path ({@code /ingest/x}, {@code /ingestx}) to the function: those
  * are a 404 here. {@code /ingest} is the one entry.</li>
@@ -52,9 +55,12 @@ class IngestRequestFilter extends OncePerRequestFilter {
 
 	private final HandlerExceptionResolver failures;
 
+	private final BodyBudget budget;
+
 	IngestRequestFilter(ApiProperties properties,
 			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver failures) {
 		this.envelope = new IngestEnvelope(properties.body().limit().toBytes());
+		this.budget = new BodyBudget(properties.body().budgetBytes(), Duration.ofSeconds(1));
 		this.failures = failures;
 	}
 
@@ -63,9 +69,12 @@ class IngestRequestFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		HttpServletRequest next;
+		BodyBudget.Reservation reservation = null;
 		try {
 			if (IngestEnvelope.PATH.equals(path)) {
-				this.envelope.checkHead(request.getMethod(), request.getContentType(), request.getContentLengthLong());
+				long declared = request.getContentLengthLong();
+				this.envelope.checkHead(request.getMethod(), request.getContentType(), declared);
+				reservation = this.budget.reserve((declared >= 0) ? declared : this.envelope.limit());
 				next = new ReadBody(request, this.envelope.read(request.getInputStream()));
 			}
 			else if (path.startsWith(IngestEnvelope.PATH)) {
@@ -76,10 +85,20 @@ class IngestRequestFilter extends OncePerRequestFilter {
 			}
 		}
 		catch (RuntimeException ex) {
+			if (reservation != null) {
+				reservation.close();
+			}
 			this.failures.resolveException(request, response, null, ex);
 			return;
 		}
-		chain.doFilter(next, response);
+		try {
+			chain.doFilter(next, response);
+		}
+		finally {
+			if (reservation != null) {
+				reservation.close();
+			}
+		}
 	}
 
 	/**
