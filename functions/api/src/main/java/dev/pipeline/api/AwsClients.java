@@ -34,9 +34,14 @@ class AwsClients {
 				.maxConcurrency(properties.queue().connections())
 				.connectionTimeout(Duration.ofSeconds(2))
 				.connectionAcquisitionTimeout(Duration.ofSeconds(2)))
-			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
-				.apiCallTimeout(Duration.ofSeconds(5))
-				.apiCallAttemptTimeout(Duration.ofSeconds(2)))
+			// No per-attempt timeout: the SDK retries a timed-out attempt, and a send
+			// that SQS
+			// stored but answered late would be stored twice. A slow answer is awaited,
+			// up to
+			// the call's timeout (README, Worker: exactly once, and where it is at least
+			// once).
+			.overrideConfiguration(
+					(config) -> config.addExecutionInterceptor(calls).apiCallTimeout(Duration.ofSeconds(5)))
 			.build();
 	}
 
