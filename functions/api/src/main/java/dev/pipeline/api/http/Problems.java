@@ -1,11 +1,14 @@
 package dev.pipeline.api.http;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 
 import dev.pipeline.api.UnavailableException;
 import dev.pipeline.api.ingest.InvalidDataException;
+import dev.pipeline.api.ingest.InvalidDataException.FieldError;
 import dev.pipeline.api.ingest.MalformedRequestException;
+import dev.pipeline.api.queue.MessageRefusedException;
 import dev.pipeline.api.token.InvalidTokenException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -63,14 +66,15 @@ public class Problems {
 					"A valid 'token' is required to ingest data", headers);
 		}
 		if (failure instanceof InvalidDataException ex) {
-			Problem problem = problem(HttpStatus.BAD_REQUEST, "invalid-data", "Invalid data",
-					"The data breaks " + ex.errors().size() + " rule(s); see 'errors'", headers);
-			problem.body().setProperty("errors", ex.errors());
-			return problem;
+			return invalidData(ex.errors(), headers);
 		}
 		if (failure instanceof PayloadTooLargeException ex) {
 			return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
 					"The body must not be larger than " + ex.limit() + " bytes", headers);
+		}
+		if (failure instanceof MessageRefusedException ex) {
+			return ex.tooLarge() ? problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",
+					ex.getMessage(), headers) : invalidData(List.of(new FieldError("data", ex.getMessage())), headers);
 		}
 		if (failure instanceof UnsupportedMediaTypeException) {
 			return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
@@ -106,6 +110,13 @@ public class Problems {
 	public void countFramework(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());
 		count((known != null) ? known.name().toLowerCase().replace('_', '-') : Integer.toString(status.value()));
+	}
+
+	private Problem invalidData(List<FieldError> errors, HttpHeaders headers) {
+		Problem problem = problem(HttpStatus.BAD_REQUEST, "invalid-data", "Invalid data",
+				"The data breaks " + errors.size() + " rule(s); see 'errors'", headers);
+		problem.body().setProperty("errors", errors);
+		return problem;
 	}
 
 	private Problem problem(HttpStatus status, String type, String title, String detail, HttpHeaders headers) {

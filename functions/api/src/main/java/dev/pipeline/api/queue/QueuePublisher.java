@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
@@ -47,6 +48,17 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private static final Duration SEND_TIMEOUT = Duration.ofSeconds(6);
 
+	static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
+
+	/**
+	 * What SQS counts besides the body: the attribute's name, its type and its value.
+	 */
+	static final int ATTRIBUTE_BYTES = QueueMessage.INGESTED_AT.length() + "String".length()
+			+ "2026-11-27T10:15:30.123Z".length();
+
+	/** The smallest body around {@code data}: {@code {"token":"x","data":}}. */
+	static final int SMALLEST_ENVELOPE_BYTES = "{\"token\":\"x\",\"data\":}".length();
+
 	private final SqsAsyncClient sqs;
 
 	private final SqsAsyncBatchManager batches;
@@ -56,6 +68,15 @@ public class QueuePublisher implements SmartLifecycle {
 	private final Timer publishTimer;
 
 	private volatile String queueUrl;
+
+	/**
+	 * The queue's MaximumMessageSize, read when it is found; SQS's default until then.
+	 */
+	private volatile int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+
+	private final long bodyLimit;
+
+	private volatile String misconfiguration;
 
 	private volatile ScheduledExecutorService scheduler;
 
@@ -69,6 +90,7 @@ public class QueuePublisher implements SmartLifecycle {
 					.overrideConfiguration((config) -> config.maxBatchSize(10).sendRequestFrequency(linger))
 					.build();
 		this.queueName = properties.queue().name();
+		this.bodyLimit = properties.body().limit().toBytes();
 		this.publishTimer = Timer.builder("ingest.publish")
 			.description("Time to send one message to SQS")
 			.publishPercentileHistogram()
@@ -87,6 +109,7 @@ public class QueuePublisher implements SmartLifecycle {
 		if (url == null) {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
+		checkAcceptable(body);
 		SendMessageRequest request = SendMessageRequest.builder()
 			.queueUrl(url)
 			.messageBody(body)
@@ -120,6 +143,49 @@ public class QueuePublisher implements SmartLifecycle {
 	}
 
 	/**
+	 * Refuses, before sending, what SQS would refuse for the sender's fault: a message
+	 * larger than the queue's maximum with its attribute, or a character outside SQS's
+	 * allowed set (JSON allows U+FFFE and U+FFFF raw; SQS does not).
+	 */
+	private void checkAcceptable(String body) {
+		long bytes = ATTRIBUTE_BYTES;
+		for (int i = 0; i < body.length(); i++) {
+			char c = body.charAt(i);
+			if (c < 0x80) {
+				bytes++;
+				if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+					throw MessageRefusedException.invalidCharacters();
+				}
+			}
+			else if (c < 0x800) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c)) {
+				bytes += 4;
+				i++;
+			}
+			else {
+				bytes += 3;
+				if (c == '\uFFFE' || c == '\uFFFF') {
+					throw MessageRefusedException.invalidCharacters();
+				}
+			}
+		}
+		if (bytes > this.maxMessageBytes) {
+			throw MessageRefusedException.tooLarge(this.maxMessageBytes);
+		}
+	}
+
+	/**
+	 * Why the API will not become ready, if the queue was found but cannot take what the
+	 * API accepts.
+	 * @return the reason, or {@code null}
+	 */
+	public String misconfiguration() {
+		return this.misconfiguration;
+	}
+
+	/**
 	 * Tells whether the queue has been found.
 	 * @return {@code true} once the queue URL is known
 	 */
@@ -129,7 +195,32 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private void resolve(Duration delay) {
 		try {
-			this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).join().queueUrl();
+			String url = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).join().queueUrl();
+			String max = this.sqs
+				.getQueueAttributes(
+						(request) -> request.queueUrl(url).attributeNames(QueueAttributeName.MAXIMUM_MESSAGE_SIZE))
+				.join()
+				.attributes()
+				.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
+			if (max != null) {
+				this.maxMessageBytes = Integer.parseInt(max);
+			}
+			long largest = this.bodyLimit - SMALLEST_ENVELOPE_BYTES + ATTRIBUTE_BYTES;
+			if (this.bodyLimit > this.maxMessageBytes) {
+				this.misconfiguration = "INGEST_BODY_LIMIT is above the queue's MaximumMessageSize";
+				logger.error(
+						"INGEST_BODY_LIMIT ({} bytes) is above the queue's MaximumMessageSize ({} bytes): "
+								+ "the API stays unready; lower the limit or raise the queue's maximum",
+						this.bodyLimit, this.maxMessageBytes);
+				return;
+			}
+			if (largest > this.maxMessageBytes) {
+				logger.warn(
+						"The largest message a body within INGEST_BODY_LIMIT can make ({} bytes with its attribute) "
+								+ "is above the queue's MaximumMessageSize ({} bytes): such bodies get 413",
+						largest, this.maxMessageBytes);
+			}
+			this.queueUrl = url;
 			logger.info("Publishing to queue {}", this.queueName);
 		}
 		catch (SdkException | CompletionException ex) {
