@@ -1,6 +1,7 @@
 package dev.pipeline.local;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +56,7 @@ public final class LocalPipeline implements AutoCloseable {
 
 	private LocalPipeline(Settings settings) {
 		this.settings = settings;
+		settings.ports().requireFree();
 		this.sqs = SqsEmulator.start(settings.ports().sqs());
 		this.queues = this.sqs.createQueueWithDeadLetters(QUEUE, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
 		this.ssm = SsmStub.start(settings.ports().ssm());
@@ -448,6 +450,33 @@ public final class LocalPipeline implements AutoCloseable {
 		/** Free ports, for tests. */
 		public static Ports any() {
 			return new Ports(0, 0, 0, 0, 0);
+		}
+
+		/**
+		 * Fails before anything starts if a fixed port is taken, typically by the API or
+		 * the worker of an earlier run that was not stopped: a run must never take
+		 * another process's {@code /health} for its own.
+		 */
+		void requireFree() {
+			Map<String, Integer> fixed = new LinkedHashMap<>();
+			fixed.put("api", this.api);
+			fixed.put("worker", this.worker);
+			fixed.put("sqs", this.sqs);
+			fixed.put("s3", this.s3);
+			fixed.put("ssm", this.ssm);
+			fixed.forEach((name, port) -> {
+				if (port == 0) {
+					return;
+				}
+				try (ServerSocket socket = new ServerSocket()) {
+					socket.setReuseAddress(true);
+					socket.bind(new InetSocketAddress("127.0.0.1", port));
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException("Port " + port + " (" + name + ") is in use: is an earlier run "
+							+ "still going? Stop it (for example: fuser -k " + port + "/tcp) and start again.");
+				}
+			});
 		}
 
 	}

@@ -65,6 +65,11 @@ public class ListenerStarter implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService checks;
 
+	/** Guards starting the container against {@link #stop()}. */
+	private final Object lifecycle = new Object();
+
+	private boolean stopped;
+
 	ListenerStarter(SqsAsyncClient sqs, S3Client s3, WorkerProperties properties, FunctionCatalog functions) {
 		this.sqs = sqs;
 		this.s3 = s3;
@@ -121,7 +126,12 @@ public class ListenerStarter implements SmartLifecycle {
 		try {
 			this.s3.headBucket((request) -> request.bucket(this.properties.bucket().name()));
 			this.sqs.getQueueUrl((request) -> request.queueName(this.properties.queue().name())).join();
-			this.container.start();
+			synchronized (this.lifecycle) {
+				if (this.stopped) {
+					return;
+				}
+				this.container.start();
+			}
 			logger.atInfo()
 				.addKeyValue("queue", this.properties.queue().name())
 				.addKeyValue("bucket", this.properties.bucket().name())
@@ -139,13 +149,23 @@ public class ListenerStarter implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		synchronized (this.lifecycle) {
+			this.stopped = false;
+		}
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(threads("listener-start-"));
 		this.checks = executor;
 		executor.execute(() -> startWhenReachable(Duration.ofMillis(250)));
 	}
 
+	/**
+	 * Stops polling. Safe against a start-up check that is under way: after this no check
+	 * starts the container, and one that started it before is stopped here.
+	 */
 	@Override
 	public void stop() {
+		synchronized (this.lifecycle) {
+			this.stopped = true;
+		}
 		ScheduledExecutorService executor = this.checks;
 		this.checks = null;
 		if (executor != null) {
