@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pipeline.core.ParentWatch;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
@@ -41,6 +42,8 @@ public final class LocalPipeline implements AutoCloseable {
 	public static final int VISIBILITY_TIMEOUT_SECONDS = 60;
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
 
 	private final Settings settings;
 
@@ -126,7 +129,11 @@ public final class LocalPipeline implements AutoCloseable {
 		env.put("SERVER_PORT", Integer.toString(port));
 		int managementPort = freePort();
 		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
-		ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+		env.put(ParentWatch.ENV, "true");
+		ProcessBuilder builder = new ProcessBuilder(ownSession(command)).inheritIO()
+			// Held open by this process: the service stops when it reads end of input,
+			// that is when this launcher is gone, however it ended (ParentWatch).
+			.redirectInput(ProcessBuilder.Redirect.PIPE);
 		if (this.settings.logs() != null) {
 			Path log = this.settings.logs().resolve(name + ".log");
 			builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -139,6 +146,23 @@ public final class LocalPipeline implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start the " + name, ex);
 		}
+	}
+
+	/**
+	 * The command in a session of its own where {@code setsid} exists (Linux): Ctrl-C in
+	 * the terminal then reaches only this launcher, which stops the API first, lets the
+	 * worker drain, then stops the emulators. Elsewhere the services get the terminal's
+	 * SIGINT too, at the same moment.
+	 */
+	static List<String> ownSession(List<String> command) {
+		String setsid = SETSID.stream().filter((path) -> Files.isExecutable(Path.of(path))).findFirst().orElse(null);
+		if (setsid == null) {
+			return command;
+		}
+		List<String> own = new ArrayList<>();
+		own.add(setsid);
+		own.addAll(command);
+		return own;
 	}
 
 	private Map<String, String> aws() {
@@ -211,7 +235,8 @@ public final class LocalPipeline implements AutoCloseable {
 	/**
 	 * Stops the API first (no new messages), then the worker (in-flight messages finish
 	 * and are deleted), each with SIGTERM as ECS does, then the emulators. Messages still
-	 * queued are dropped with the emulated queue; stored objects stay in the folder.
+	 * queued are dropped with the emulated queue (the emulator keeps them in memory);
+	 * stored objects stay in the folder.
 	 */
 	@Override
 	public void close() {

@@ -77,6 +77,36 @@ class LocalPipelineTests {
 	}
 
 	@Test
+	void theServicesRunInASessionOfTheirOwnSoCtrlCReachesOnlyTheLauncher() throws Exception {
+		Assumptions.assumeTrue(
+				Files.exists(Path.of("/proc/self/stat")) && Files.isExecutable(Path.of("/usr/bin/setsid")),
+				"Linux with setsid only");
+		long launcherSession = session(ProcessHandle.current().pid());
+		for (LocalPipeline.Service service : pipeline.services()) {
+			assertThat(session(service.process().pid())).as(service.name()).isNotEqualTo(launcherSession);
+		}
+	}
+
+	@Test
+	void aServiceStopsWhenItsLauncherIsGone() throws Exception {
+		LocalPipeline.Service orphan = pipeline.launch("orphan-worker",
+				LocalPipeline.Settings.javaJar(LocalPipeline.Settings.jar(ROOT, "worker")), false);
+		orphan.awaitHealthy(Duration.ofSeconds(90));
+		// What the operating system does when the launcher dies: its end of the pipe
+		// closes.
+		orphan.process().getOutputStream().close();
+		assertThat(orphan.process().waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+		assertThat(orphan.process().exitValue()).isZero();
+	}
+
+	/** The session id of a process: the sixth field of /proc/<pid>/stat. */
+	private static long session(long pid) throws IOException {
+		String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[3]);
+	}
+
+	@Test
 	void bothSeedExamplesEndAsObjectsAtTheKeysTheApiTold() throws Exception {
 		List<String> seeds = List.of("{\"email_timestream\":1764201600,\"hello\":\"world\"}",
 				"{\"email_subject\":\"Quarterly report\",\"email_sender\":\"alice@example.com\","

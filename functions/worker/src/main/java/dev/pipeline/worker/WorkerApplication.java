@@ -2,9 +2,12 @@ package dev.pipeline.worker;
 
 import java.time.Clock;
 
+import dev.pipeline.core.ParentWatch;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -15,7 +18,9 @@ import org.springframework.context.annotation.Bean;
 public class WorkerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(WorkerApplication.class, args);
+		ConfigurableApplicationContext context = SpringApplication.run(WorkerApplication.class, args);
+		// Started by the local run: stop when the launcher is gone (ParentWatch).
+		ParentWatch.startIfAsked(() -> System.exit(SpringApplication.exit(context)));
 	}
 
 	@Bean
