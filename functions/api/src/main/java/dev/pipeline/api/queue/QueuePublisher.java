@@ -8,13 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.Phases;
+import dev.pipeline.core.BackgroundRetry;
 import dev.pipeline.core.QueueMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -78,7 +78,7 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private volatile String misconfiguration;
 
-	private volatile ScheduledExecutorService scheduler;
+	private volatile BackgroundRetry lookup;
 
 	QueuePublisher(SqsAsyncClient sqs, ApiProperties properties, MeterRegistry meters) {
 		this.sqs = sqs;
@@ -193,7 +193,7 @@ public class QueuePublisher implements SmartLifecycle {
 		return this.queueUrl != null;
 	}
 
-	private void resolve(Duration delay) {
+	private boolean resolve(Duration next) {
 		try {
 			String url = this.sqs.getQueueUrl((request) -> request.queueName(this.queueName)).join().queueUrl();
 			String max = this.sqs
@@ -212,7 +212,7 @@ public class QueuePublisher implements SmartLifecycle {
 						"INGEST_BODY_LIMIT ({} bytes) is above the queue's MaximumMessageSize ({} bytes): "
 								+ "the API stays unready; lower the limit or raise the queue's maximum",
 						this.bodyLimit, this.maxMessageBytes);
-				return;
+				return true;
 			}
 			if (largest > this.maxMessageBytes) {
 				logger.warn(
@@ -222,31 +222,26 @@ public class QueuePublisher implements SmartLifecycle {
 			}
 			this.queueUrl = url;
 			logger.info("Publishing to queue {}", this.queueName);
+			return true;
 		}
 		catch (SdkException | CompletionException ex) {
 			logger.warn("Queue {} not found yet ({}); retrying in {} ms", this.queueName, ex.getClass().getSimpleName(),
-					delay.toMillis());
-			ScheduledExecutorService executor = this.scheduler;
-			if (executor != null && !executor.isShutdown()) {
-				Duration next = (delay.multipliedBy(2).compareTo(MAX_RETRY) < 0) ? delay.multipliedBy(2) : MAX_RETRY;
-				executor.schedule(() -> resolve(next), delay.toMillis(), TimeUnit.MILLISECONDS);
-			}
+					next.toMillis());
+			return false;
 		}
 	}
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(daemon("queue-lookup"));
-		this.scheduler = executor;
-		executor.execute(() -> resolve(Duration.ofMillis(250)));
+		this.lookup = BackgroundRetry.untilDone("queue-lookup", Duration.ofMillis(250), MAX_RETRY, this::resolve);
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
+		BackgroundRetry loop = this.lookup;
+		this.lookup = null;
+		if (loop != null) {
+			loop.close();
 		}
 		if (this.batches != null) {
 			this.batches.close();
@@ -263,7 +258,7 @@ public class QueuePublisher implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.lookup != null;
 	}
 
 	/** Stops after the web server has drained: see {@link Phases}. */

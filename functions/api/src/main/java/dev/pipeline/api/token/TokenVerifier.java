@@ -6,12 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.pipeline.api.Phases;
+import dev.pipeline.core.BackgroundRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +49,7 @@ public class TokenVerifier implements SmartLifecycle {
 
 	private volatile Instant lastAttempt;
 
-	private volatile ScheduledExecutorService scheduler;
-
-	private Duration retryDelay = FIRST_RETRY;
+	private volatile BackgroundRetry refresher;
 
 	TokenVerifier(TokenSource source, Clock clock, Duration ttl, Duration grace, Duration cooldown,
 			MeterRegistry meters) {
@@ -154,57 +150,26 @@ public class TokenVerifier implements SmartLifecycle {
 	}
 
 	/**
-	 * One read, then the next one scheduled whatever happened: an {@link Error} (an
-	 * exhausted heap) is logged and retried, not left to end the loop silently.
+	 * Reads the value now, then every TTL; after a failed read, again with backoff from
+	 * one second up to the TTL.
 	 */
-	private void scheduledRefresh() {
-		Duration next = this.retryDelay;
-		try {
-			if (refresh("schedule")) {
-				this.retryDelay = FIRST_RETRY;
-				next = this.ttl;
-			}
-			else {
-				Duration doubled = this.retryDelay.multipliedBy(2);
-				this.retryDelay = (doubled.compareTo(this.ttl) < 0) ? doubled : this.ttl;
-			}
-		}
-		catch (Error ex) {
-			count("schedule", "failure");
-			logger.error("Token refresh failed ({}); retrying in {} ms", ex.getClass().getSimpleName(),
-					next.toMillis());
-		}
-		finally {
-			ScheduledExecutorService executor = this.scheduler;
-			if (executor != null && !executor.isShutdown()) {
-				executor.schedule(this::scheduledRefresh, next.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
-	}
-
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "token-refresh");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = executor;
-		executor.execute(this::scheduledRefresh);
+		this.refresher = BackgroundRetry.every("token-refresh", FIRST_RETRY, this.ttl, (next) -> refresh("schedule"));
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
+		BackgroundRetry loop = this.refresher;
+		this.refresher = null;
+		if (loop != null) {
+			loop.close();
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.refresher != null;
 	}
 
 	/** Stops after the web server has drained: see {@link Phases}. */

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.Objects;
 
+import dev.pipeline.core.BackgroundRetry;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.worker.WorkerProperties;
 import dev.pipeline.worker.persist.PersistFunction;
@@ -63,7 +62,7 @@ public class ListenerStarter implements SmartLifecycle {
 
 	private final ExecutorService uploads;
 
-	private volatile ScheduledExecutorService checks;
+	private volatile BackgroundRetry checks;
 
 	/** Guards starting the container against {@link #stop()}. */
 	private final Object lifecycle = new Object();
@@ -118,17 +117,13 @@ public class ListenerStarter implements SmartLifecycle {
 		return this.container.isRunning();
 	}
 
-	private void startWhenReachable(Duration delay) {
-		ScheduledExecutorService executor = this.checks;
-		if (executor == null || executor.isShutdown()) {
-			return;
-		}
+	private boolean startWhenReachable(Duration next) {
 		try {
 			this.s3.headBucket((request) -> request.bucket(this.properties.bucket().name()));
 			this.sqs.getQueueUrl((request) -> request.queueName(this.properties.queue().name())).join();
 			synchronized (this.lifecycle) {
 				if (this.stopped) {
-					return;
+					return true;
 				}
 				this.container.start();
 			}
@@ -137,13 +132,13 @@ public class ListenerStarter implements SmartLifecycle {
 				.addKeyValue("bucket", this.properties.bucket().name())
 				.addKeyValue("concurrency", this.properties.queue().concurrency())
 				.log("Polling");
+			return true;
 		}
 		catch (SdkException | java.util.concurrent.CompletionException ex) {
 			logger.warn("Bucket {} or queue {} not reachable yet ({}); retrying in {} ms",
 					this.properties.bucket().name(), this.properties.queue().name(), ex.getClass().getSimpleName(),
-					delay.toMillis());
-			Duration next = (delay.multipliedBy(2).compareTo(MAX_RETRY) < 0) ? delay.multipliedBy(2) : MAX_RETRY;
-			executor.schedule(() -> startWhenReachable(next), delay.toMillis(), TimeUnit.MILLISECONDS);
+					next.toMillis());
+			return false;
 		}
 	}
 
@@ -152,9 +147,8 @@ public class ListenerStarter implements SmartLifecycle {
 		synchronized (this.lifecycle) {
 			this.stopped = false;
 		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(threads("listener-start-"));
-		this.checks = executor;
-		executor.execute(() -> startWhenReachable(Duration.ofMillis(250)));
+		this.checks = BackgroundRetry.untilDone("listener-start", Duration.ofMillis(250), MAX_RETRY,
+				this::startWhenReachable);
 	}
 
 	/**
@@ -166,12 +160,12 @@ public class ListenerStarter implements SmartLifecycle {
 		synchronized (this.lifecycle) {
 			this.stopped = true;
 		}
-		ScheduledExecutorService executor = this.checks;
+		BackgroundRetry checks = this.checks;
 		this.checks = null;
-		if (executor != null) {
-			executor.shutdownNow();
+		if (checks != null) {
+			checks.close();
 			try {
-				executor.awaitTermination(5, TimeUnit.SECONDS);
+				checks.awaitClosed(Duration.ofSeconds(5));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
