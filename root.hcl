@@ -20,17 +20,16 @@ locals {
   app = {
     # ObjectKeys.DEFAULT_PREFIX: the worker writes there, and its role may write only there.
     key_prefix = "emails/"
-    # The worker's PERSIST_SHUTDOWN_BUDGET: how long in-flight messages may take after SIGTERM.
-    worker_shutdown_budget_seconds = 20
+    # The worker's PERSIST_SHUTDOWN_BUDGET: how long a stop may take after SIGTERM. It covers
+    # the SQS long poll under way (10 s), one upload (the S3 call timeout below) and the
+    # delete (2 s): the worker refuses a shorter one.
+    worker_shutdown_budget_seconds = 25
     # The worker's S3 call timeout: the longest one message may take.
     worker_message_timeout_seconds = 10
-    # The SQS long poll the worker may be waiting in when SIGTERM comes.
-    worker_long_poll_seconds = 20
   }
-  # SIGTERM to SIGKILL for the worker: its budget, plus a long poll that may be under
-  # way, plus a margin. The queue's visibility timeout derives from the same budget
-  # (modules/queue).
-  worker_stop_timeout_seconds = local.app.worker_shutdown_budget_seconds + local.app.worker_long_poll_seconds + 5
+  # SIGTERM to SIGKILL for the worker: its budget (which includes the long poll) plus a
+  # margin. The queue's visibility timeout derives from the same budget (modules/queue).
+  worker_stop_timeout_seconds = local.app.worker_shutdown_budget_seconds + 5
 }
 
 terraform_version_constraint  = ">= 1.11"

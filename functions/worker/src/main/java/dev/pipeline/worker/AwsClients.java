@@ -48,7 +48,7 @@ class AwsClients {
 				.maxConnections(properties.queue().concurrency() + 8)
 				.connectionTimeout(Duration.ofSeconds(2)))
 			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
-				.apiCallTimeout(Duration.ofSeconds(10))
+				.apiCallTimeout(WorkerProperties.Shutdown.MESSAGE)
 				.apiCallAttemptTimeout(Duration.ofSeconds(4)))
 			.build();
 	}

@@ -57,10 +57,25 @@ public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @Default
 	/**
 	 * Graceful shutdown.
 	 *
-	 * @param budget {@code PERSIST_SHUTDOWN_BUDGET}: how long in-flight messages may take
-	 * to finish after SIGTERM; keep it below the ECS stop timeout
+	 * @param budget {@code PERSIST_SHUTDOWN_BUDGET}: how long a stop may take after
+	 * SIGTERM: the long poll under way, the upload of what it received and the delete; at
+	 * least their sum, and below the ECS stop timeout
 	 */
-	public record Shutdown(@NotNull @DefaultValue("20s") Duration budget) {
+	public record Shutdown(@NotNull @DefaultValue("25s") Duration budget) {
+
+		/** The SQS long poll: an idle worker's stop waits for the one under way. */
+		public static final Duration POLL = Duration.ofSeconds(10);
+
+		/** The longest one message's upload may take: the S3 call timeout. */
+		public static final Duration MESSAGE = Duration.ofSeconds(10);
+
+		/** The longest the final delete may take. */
+		public static final Duration DELETE = Duration.ofSeconds(2);
+
+		@AssertTrue(message = "budget must cover the long poll, one upload and the delete (10s + 10s + 2s)")
+		boolean isBudgetCoveringAStop() {
+			return this.budget == null || this.budget.compareTo(POLL.plus(MESSAGE).plus(DELETE)) >= 0;
+		}
 
 		@AssertTrue(message = "budget must be between 1s and 110s (the ECS stop timeout is at most 120s)")
 		boolean isBudgetInRange() {

@@ -50,8 +50,6 @@ public class ListenerStarter implements SmartLifecycle {
 
 	private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
-	private static final Duration POLL_TIMEOUT = Duration.ofSeconds(20);
-
 	private final SqsAsyncClient sqs;
 
 	private final S3Client s3;
@@ -94,13 +92,13 @@ public class ListenerStarter implements SmartLifecycle {
 			.configure((options) -> options.listenerMode(ListenerMode.BATCH)
 				.maxConcurrentMessages(properties.queue().concurrency())
 				.maxMessagesPerPoll(10)
-				.pollTimeout(POLL_TIMEOUT)
+				.pollTimeout(WorkerProperties.Shutdown.POLL)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
 				.acknowledgementInterval(Duration.ZERO)
 				.acknowledgementThreshold(0)
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.listenerShutdownTimeout(budget)
-				.acknowledgementShutdownTimeout(Duration.ofSeconds(2))
+				.acknowledgementShutdownTimeout(WorkerProperties.Shutdown.DELETE)
 				.messageAttributeNames(List.of(QueueMessage.INGESTED_AT))
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
 						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
