@@ -9,9 +9,12 @@ terraform {
 }
 
 inputs = {
-  name                    = local.root.name_prefix
-  cidr_block              = local.env.vpc_cidr_block
-  az_count                = local.env.az_count
-  nat_gateway_per_az      = local.env.nat_gateway_per_az
+  name               = local.root.name_prefix
+  cidr_block         = local.env.vpc_cidr_block
+  az_count           = local.env.az_count
+  nat_gateway_per_az = local.env.nat_gateway_per_az
+  # Only Fargate tasks run in the private subnets; Lambda functions run outside the VPC. An
+  # environment with every service on Lambda (env.hcl) pays for no NAT gateway.
+  nat_gateway             = local.env.api.runtime == "fargate" || local.env.worker.runtime == "fargate"
   flow_log_retention_days = local.env.log_retention_days
 }

@@ -6,7 +6,7 @@ data "aws_region" "current" {}
 
 locals {
   azs         = slice(data.aws_availability_zones.available.names, 0, var.az_count)
-  nat_count   = var.nat_gateway_per_az ? var.az_count : 1
+  nat_count   = var.nat_gateway ? (var.nat_gateway_per_az ? var.az_count : 1) : 0
   flow_logs   = var.flow_log_retention_days > 0
   public_tag  = { Tier = "public" }
   private_tag = { Tier = "private" }
@@ -100,7 +100,7 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route" "private_nat" {
-  count = var.az_count
+  count = var.nat_gateway ? var.az_count : 0
 
   route_table_id         = aws_route_table.private[count.index].id
   destination_cidr_block = "0.0.0.0/0"

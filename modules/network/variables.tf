@@ -30,6 +30,12 @@ variable "az_count" {
   }
 }
 
+variable "nat_gateway" {
+  type        = bool
+  description = "NAT for the private subnets, so that tasks there reach AWS APIs. false when nothing runs there (every service on Lambda, outside the VPC): the private subnets then have no route out, and the NAT gateway's hourly cost is saved."
+  default     = true
+}
+
 variable "nat_gateway_per_az" {
   type        = bool
   description = "One NAT gateway per availability zone (resilient to an AZ outage) instead of one shared NAT gateway (cheaper)."

@@ -17,4 +17,9 @@ run "dev_runs_on_lambda" {
     condition     = output.api__inputs.lambda.function_definition == "ingestAlb" && output.worker__inputs.lambda.function_definition == "persistBatch"
     error_message = "The functions run the ALB entry point of ingest and the batch entry point of persist."
   }
+
+  assert {
+    condition     = output.network__inputs.nat_gateway == false
+    error_message = "With both services on Lambda, dev's private subnets hold nothing: no NAT gateway to pay for."
+  }
 }

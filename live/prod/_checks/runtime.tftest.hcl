@@ -11,4 +11,9 @@ run "prod_runs_on_fargate" {
     condition     = module.worker.service_name == "ingest-pipeline-prod-worker" && module.worker.function_name == ""
     error_message = "prod runs the worker on Fargate, not as a Lambda function."
   }
+
+  assert {
+    condition     = output.network__inputs.nat_gateway == true
+    error_message = "Fargate tasks in the private subnets need the NAT gateways to reach AWS APIs."
+  }
 }

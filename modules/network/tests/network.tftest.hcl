@@ -66,6 +66,24 @@ run "resilient" {
   }
 }
 
+run "without_nat" {
+  command = plan
+
+  variables {
+    nat_gateway = false
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 0 && length(aws_eip.nat) == 0 && length(aws_route.private_nat) == 0
+    error_message = "No NAT gateway, address or route out of the private subnets when nothing runs there."
+  }
+
+  assert {
+    condition     = length(aws_subnet.public) == 2 && length(aws_subnet.private) == 2
+    error_message = "The subnets stay: the load balancer needs the public ones."
+  }
+}
+
 run "without_flow_logs" {
   command = plan
 
