@@ -17,6 +17,8 @@ import dev.pipeline.testsupport.SsmStub;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -52,6 +54,21 @@ public final class ApiTestSupport {
 		registry.add("AWS_ENDPOINT_URL_SSM", () -> ssm.endpoint().toString());
 		registry.add("ingest.queue.name", () -> queueName);
 		registry.add("ingest.token.parameter", () -> parameterName);
+	}
+
+	/**
+	 * Starts the API as its jar does, on free ports, against the emulators.
+	 * @param extra more arguments, e.g. {@code --ingest.body.limit=1MB}
+	 * @return the running application; close it to stop it as SIGTERM does
+	 */
+	public static ConfigurableApplicationContext startApi(SqsEmulator sqs, SsmStub ssm, String queueName,
+			String parameterName, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+				"--AWS_REGION=" + Aws.REGION.id(), "--AWS_ACCESS_KEY_ID=local", "--AWS_SECRET_ACCESS_KEY=local",
+				"--AWS_ENDPOINT_URL_SQS=" + sqs.endpoint(), "--AWS_ENDPOINT_URL_SSM=" + ssm.endpoint(),
+				"--ingest.queue.name=" + queueName, "--ingest.token.parameter=" + parameterName));
+		args.addAll(List.of(extra));
+		return new SpringApplication(ApiApplication.class).run(args.toArray(String[]::new));
 	}
 
 	public static HttpResponse<String> post(int port, String path, String contentType, String body,

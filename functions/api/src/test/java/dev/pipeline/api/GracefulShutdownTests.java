@@ -23,13 +23,11 @@ import java.util.stream.Collectors;
 
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
-import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -144,11 +142,7 @@ class GracefulShutdownTests {
 
 	private static ConfigurableApplicationContext start() {
 		ssm.putSecureString(PARAMETER, TOKEN);
-		SpringApplication application = new SpringApplication(ApiApplication.class);
-		ConfigurableApplicationContext context = application.run("--server.port=0", "--management.server.port=0",
-				"--AWS_REGION=" + Aws.REGION.id(), "--AWS_ACCESS_KEY_ID=local", "--AWS_SECRET_ACCESS_KEY=local",
-				"--AWS_ENDPOINT_URL_SQS=" + sqsEmulator.endpoint(), "--AWS_ENDPOINT_URL_SSM=" + ssm.endpoint(),
-				"--ingest.queue.name=" + QUEUE, "--ingest.token.parameter=" + PARAMETER);
+		ConfigurableApplicationContext context = ApiTestSupport.startApi(sqsEmulator, ssm, QUEUE, PARAMETER);
 		QueuePublisher publisher = context.getBean(QueuePublisher.class);
 		TokenVerifier tokens = context.getBean(TokenVerifier.class);
 		await().atMost(Duration.ofSeconds(10)).until(() -> publisher.isReady() && tokens.isReady());

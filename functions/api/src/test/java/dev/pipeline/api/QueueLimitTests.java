@@ -4,13 +4,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.pipeline.api.queue.QueuePublisher;
-import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -97,11 +95,7 @@ class QueueLimitTests {
 
 	private static ConfigurableApplicationContext start(String bodyLimit) {
 		ssm.putSecureString(PARAMETER, TOKEN);
-		return new SpringApplication(ApiApplication.class).run("--server.port=0", "--management.server.port=0",
-				"--AWS_REGION=" + Aws.REGION.id(), "--AWS_ACCESS_KEY_ID=local", "--AWS_SECRET_ACCESS_KEY=local",
-				"--AWS_ENDPOINT_URL_SQS=" + sqsEmulator.endpoint(), "--AWS_ENDPOINT_URL_SSM=" + ssm.endpoint(),
-				"--ingest.queue.name=" + QUEUE, "--ingest.token.parameter=" + PARAMETER,
-				"--ingest.body.limit=" + bodyLimit);
+		return ApiTestSupport.startApi(sqsEmulator, ssm, QUEUE, PARAMETER, "--ingest.body.limit=" + bodyLimit);
 	}
 
 }

@@ -2,9 +2,11 @@ package dev.pipeline.api.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
 
 import dev.pipeline.api.ingest.BodyText;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
@@ -46,7 +48,7 @@ public final class IngestEnvelope {
 	 */
 	public void checkHead(String method, String contentType, long declaredLength) {
 		if (!METHOD.equals(method)) {
-			throw new MethodNotAllowedException();
+			throw new MethodNotAllowedException(Set.of(HttpMethod.POST));
 		}
 		if (!isJson(contentType)) {
 			throw new UnsupportedMediaTypeException();
@@ -81,7 +83,7 @@ public final class IngestEnvelope {
 	 * @return the same bytes
 	 */
 	public byte[] check(byte[] body) {
-		BodyText.decode(checkSize(body));
+		BodyText.check(checkSize(body));
 		return body;
 	}
 

@@ -2,7 +2,6 @@ package dev.pipeline.api.http;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 
 import dev.pipeline.api.UnavailableException;
 import dev.pipeline.api.ingest.InvalidDataException;
@@ -15,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -80,8 +78,8 @@ public class Problems {
 			return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
 					failure.getMessage(), headers);
 		}
-		if (failure instanceof MethodNotAllowedException) {
-			headers.setAllow(Set.of(HttpMethod.POST));
+		if (failure instanceof MethodNotAllowedException ex) {
+			headers.setAllow(ex.allowed());
 			return problem(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
 					failure.getMessage(), headers);
 		}

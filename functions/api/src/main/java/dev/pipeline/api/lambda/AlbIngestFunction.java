@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -13,6 +14,7 @@ import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerReque
 import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerResponseEvent;
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.http.IngestEnvelope;
+import dev.pipeline.api.http.MethodNotAllowedException;
 import dev.pipeline.api.http.NotFoundException;
 import dev.pipeline.api.http.Problems;
 import dev.pipeline.api.http.Problems.Problem;
@@ -26,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
 import org.springframework.cloud.function.context.FunctionCatalog;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -87,7 +90,12 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 			ApplicationLoadBalancerRequestEvent event = this.json.readValue(message.getPayload(),
 					ApplicationLoadBalancerRequestEvent.class);
 			path = event.getPath();
-			if (HEALTH.equals(event.getPath()) && "GET".equals(event.getHttpMethod())) {
+			if (HEALTH.equals(event.getPath())) {
+				// GET, and HEAD, which Spring MVC answers for a GET mapping without
+				// naming it.
+				if (!"GET".equals(event.getHttpMethod()) && !"HEAD".equals(event.getHttpMethod())) {
+					throw new MethodNotAllowedException(Set.of(HttpMethod.GET));
+				}
 				return health(requestId);
 			}
 			if (!IngestEnvelope.PATH.equals(event.getPath())) {

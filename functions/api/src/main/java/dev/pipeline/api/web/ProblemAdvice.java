@@ -1,14 +1,19 @@
 package dev.pipeline.api.web;
 
+import java.util.Set;
+
+import dev.pipeline.api.http.MethodNotAllowedException;
 import dev.pipeline.api.http.NotFoundException;
 import dev.pipeline.api.http.Problems;
 import dev.pipeline.api.http.Problems.Problem;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -48,6 +53,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleNoHandlerFoundException(NoHandlerFoundException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		return notFound();
+	}
+
+	/** Another method on a path MVC serves ({@code /health}): the same fixed problem. */
+	@Override
+	protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		Set<HttpMethod> allowed = (ex.getSupportedHttpMethods() != null) ? ex.getSupportedHttpMethods() : Set.of();
+		Problem problem = this.problems.of(new MethodNotAllowedException(allowed));
+		return ResponseEntity.status(problem.status()).headers(problem.headers()).body(problem.body());
 	}
 
 	private ResponseEntity<Object> notFound() {

@@ -169,7 +169,8 @@ class AlbIngestFunctionTests {
 				Arguments.of("below the path", "POST", "/ingest/extra", "application/json", good),
 				Arguments.of("other path", "POST", "/functionRouter", "application/json", good),
 				Arguments.of("root", "POST", "/", "application/json", good),
-				Arguments.of("health", "GET", "/health", null, ""));
+				Arguments.of("health", "GET", "/health", null, ""),
+				Arguments.of("health, other method", "POST", "/health", "application/json", good));
 	}
 
 	@ParameterizedTest(name = "{0}")
