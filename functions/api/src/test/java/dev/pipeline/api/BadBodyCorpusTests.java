@@ -71,7 +71,7 @@ class BadBodyCorpusTests {
 
 	@Test
 	void noBadRequestGetsA5xxOrAMessageOnTheQueue() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> get(this.port, "/health").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
 		List<BadRequest> corpus = new Corpus(new Random(SEED)).generate(CORPUS_SIZE);
 		Map<Integer, Integer> statuses = new TreeMap<>();
 		for (BadRequest bad : corpus) {

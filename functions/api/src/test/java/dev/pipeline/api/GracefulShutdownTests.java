@@ -151,7 +151,7 @@ class GracefulShutdownTests {
 		ConfigurableApplicationContext context = ApiTestSupport.startApi(sqsEmulator, ssm, QUEUE, PARAMETER);
 		QueuePublisher publisher = context.getBean(QueuePublisher.class);
 		TokenVerifier tokens = context.getBean(TokenVerifier.class);
-		await().atMost(Duration.ofSeconds(10)).until(() -> publisher.isReady() && tokens.isReady());
+		await().atMost(Duration.ofSeconds(30)).until(() -> publisher.isReady() && tokens.isReady());
 		return context;
 	}
 

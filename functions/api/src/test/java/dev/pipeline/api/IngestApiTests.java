@@ -91,7 +91,7 @@ class IngestApiTests {
 
 	@BeforeEach
 	void readyAndEmpty() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> get(this.port, "/health").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
 		drain(sqs, queueUrl);
 	}
 

@@ -57,7 +57,7 @@ class QueueLimitTests {
 	void dataTheQueueWouldRefuseIsTheClientsError() {
 		try (ConfigurableApplicationContext context = start("256KB")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-			await().atMost(Duration.ofSeconds(10)).until(() -> get(port, "/health").statusCode() == 200);
+			await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health").statusCode() == 200);
 
 			// Within the 256 KiB body limit, but one byte over SQS's 262,144 bytes with
 			// the

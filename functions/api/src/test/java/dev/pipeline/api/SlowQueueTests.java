@@ -76,7 +76,7 @@ class SlowQueueTests {
 
 	@Test
 	void aSlowAnswerIsAwaitedNotSentAgain() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> get(this.port, "/health").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
 		List<CompletableFuture<HttpResponse<String>>> sent = IntStream.range(0, 4)
 			.mapToObj((i) -> CompletableFuture.supplyAsync(
 					() -> postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600,\"n\":" + i + "}"))))

@@ -105,7 +105,7 @@ class TokenOutageTests {
 	}
 
 	private void awaitHealthy() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> get(this.port, "/health").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
 	}
 
 }

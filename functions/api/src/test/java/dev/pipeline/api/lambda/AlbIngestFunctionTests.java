@@ -113,7 +113,10 @@ class AlbIngestFunctionTests {
 
 	@BeforeEach
 	void readyAndEmpty() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> invoke(request("GET", "/health", null, "")).status() == 200);
+		// Both runtimes resolve the queue and the token in the background after start.
+		await().atMost(Duration.ofSeconds(30)).until(() -> invoke(request("GET", "/health", null, "")).status() == 200);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> ApiTestSupport.get(this.port, "/health").statusCode() == 200);
 		drain(sqs, queueUrl);
 	}
 
