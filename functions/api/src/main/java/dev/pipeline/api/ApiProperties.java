@@ -22,11 +22,12 @@ import org.springframework.validation.annotation.Validated;
  * @param queue the queue the API publishes to
  * @param body limits on request bodies
  * @param key the object-key layout the worker writes, reported to clients
+ * @param shutdown what the web server does on SIGTERM
  */
 @Validated
 @ConfigurationProperties("ingest")
 public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultValue Queue queue,
-		@Valid @DefaultValue Body body, @Valid @DefaultValue Key key) {
+		@Valid @DefaultValue Body body, @Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown) {
 
 	/** The SQS message size limit, which no body limit may exceed. */
 	public static final long SQS_MESSAGE_LIMIT = 1024 * 1024;
@@ -124,6 +125,23 @@ public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultVal
 	 * {@code emails/}
 	 */
 	public record Key(@NotNull @DefaultValue("emails/") String prefix) {
+	}
+
+	/**
+	 * What the web server does on SIGTERM, before its graceful shutdown.
+	 *
+	 * @param drain {@code INGEST_SHUTDOWN_DRAIN}: how long it keeps its port open after
+	 * SIGTERM, answering new requests 503 with {@code Retry-After} and
+	 * {@code Connection: close}, so clients on kept-alive connections get an answer and
+	 * move on instead of finding the connection gone; requests already accepted finish
+	 */
+	public record Shutdown(@NotNull @DefaultValue("2s") Duration drain) {
+
+		@AssertTrue(message = "drain must be between 0 and 20s")
+		boolean isDrainInRange() {
+			return this.drain == null || (!this.drain.isNegative() && this.drain.toSeconds() <= 20);
+		}
+
 	}
 
 }

@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -129,8 +130,13 @@ public final class ApiTestSupport {
 				return all;
 			}
 			all.addAll(batch);
-			batch.forEach((message) -> sqs
-				.deleteMessage((request) -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
+			sqs.deleteMessageBatch((request) -> request.queueUrl(queueUrl)
+				.entries(batch.stream()
+					.map((message) -> DeleteMessageBatchRequestEntry.builder()
+						.id(message.messageId())
+						.receiptHandle(message.receiptHandle())
+						.build())
+					.toList()));
 		}
 	}
 

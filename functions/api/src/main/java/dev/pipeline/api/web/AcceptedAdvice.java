@@ -23,6 +23,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 @ConditionalOnWebApplication
 class AcceptedAdvice implements ResponseBodyAdvice<Object> {
 
+	private final ShutdownDrain drain;
+
+	AcceptedAdvice(ShutdownDrain drain) {
+		this.drain = drain;
+	}
+
 	@Override
 	public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
 		return FunctionController.class.isAssignableFrom(returnType.getDeclaringClass());
@@ -38,6 +44,10 @@ class AcceptedAdvice implements ResponseBodyAdvice<Object> {
 		if (request instanceof ServletServerHttpRequest servlet
 				&& servlet.getServletRequest().getAttribute(RequestIdFilter.ATTRIBUTE) instanceof String id) {
 			headers.set(RequestIdFilter.HEADER, id);
+		}
+		if (this.drain.isDraining()) {
+			// Accepted before SIGTERM, answered after: the connection closes with it.
+			headers.setConnection("close");
 		}
 		response.setStatusCode(HttpStatus.ACCEPTED);
 		return body;

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Readiness for the load balancer: {@code UP} once a valid token is known and the queue
- * has been found. It calls no AWS API.
+ * has been found, {@code DOWN} from SIGTERM on. It calls no AWS API.
  */
 @RestController
 @ConditionalOnWebApplication
@@ -28,14 +28,17 @@ class HealthController {
 
 	private final QueuePublisher publisher;
 
-	HealthController(TokenVerifier tokens, QueuePublisher publisher) {
+	private final ShutdownDrain drain;
+
+	HealthController(TokenVerifier tokens, QueuePublisher publisher, ShutdownDrain drain) {
 		this.tokens = tokens;
 		this.publisher = publisher;
+		this.drain = drain;
 	}
 
 	@GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, String>> health() {
-		boolean ready = this.tokens.isReady() && this.publisher.isReady();
+		boolean ready = !this.drain.isDraining() && this.tokens.isReady() && this.publisher.isReady();
 		return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(ready ? UP : DOWN);
 	}
 

@@ -13,6 +13,7 @@ import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.http.BodyBudget;
 import dev.pipeline.api.http.IngestEnvelope;
 import dev.pipeline.api.http.NotFoundException;
+import dev.pipeline.api.http.StoppingException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -42,6 +43,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * <li>function-web serves only below {@code spring.cloud.function.web.path=/ingest}, but
  * there it maps every path ({@code /ingest/x}, {@code /ingestx}) to the function: those
  * are a 404 here. {@code /ingest} is the one entry.</li>
+ * <li>From SIGTERM on ({@link ShutdownDrain}) it answers {@code /ingest} 503 with
+ * {@code Retry-After}, and every response closes its connection.</li>
  * </ul>
  * Failures go to the {@link HandlerExceptionResolver}, so they are answered by the same
  * advice as failures of the function.
@@ -57,8 +60,11 @@ class IngestRequestFilter extends OncePerRequestFilter {
 
 	private final BodyBudget budget;
 
-	IngestRequestFilter(ApiProperties properties,
+	private final ShutdownDrain drain;
+
+	IngestRequestFilter(ApiProperties properties, ShutdownDrain drain,
 			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver failures) {
+		this.drain = drain;
 		this.envelope = new IngestEnvelope(properties.body().limit().toBytes());
 		this.budget = new BodyBudget(properties.body().budgetBytes(), Duration.ofSeconds(1));
 		this.failures = failures;
@@ -68,9 +74,16 @@ class IngestRequestFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
+		boolean draining = this.drain.isDraining();
+		if (draining) {
+			response.setHeader(HttpHeaders.CONNECTION, "close");
+		}
 		HttpServletRequest next;
 		BodyBudget.Reservation reservation = null;
 		try {
+			if (draining && path.startsWith(IngestEnvelope.PATH)) {
+				throw new StoppingException();
+			}
 			if (IngestEnvelope.PATH.equals(path)) {
 				long declared = request.getContentLengthLong();
 				this.envelope.checkHead(request.getMethod(), request.getContentType(), declared);
