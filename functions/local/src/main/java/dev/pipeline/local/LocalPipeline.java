@@ -47,11 +47,11 @@ public final class LocalPipeline implements AutoCloseable {
 
 	private final Settings settings;
 
-	private final SqsEmulator sqs;
+	private SqsEmulator sqs;
 
 	private final SsmStub ssm;
 
-	private final S3Emulator s3;
+	private S3Emulator s3;
 
 	private final SqsEmulator.QueuePair queues;
 
@@ -60,8 +60,14 @@ public final class LocalPipeline implements AutoCloseable {
 	private LocalPipeline(Settings settings) {
 		this.settings = settings;
 		settings.ports().requireFree();
-		this.sqs = SqsEmulator.start(settings.ports().sqs());
-		this.queues = this.sqs.createQueueWithDeadLetters(QUEUE, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
+		if (settings.queueDatabase() != null) {
+			this.sqs = startPersistentQueue(port(settings.ports().sqs()));
+			this.queues = this.sqs.queuePair(QUEUE);
+		}
+		else {
+			this.sqs = SqsEmulator.start(settings.ports().sqs());
+			this.queues = this.sqs.createQueueWithDeadLetters(QUEUE, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
+		}
 		this.ssm = SsmStub.start(settings.ports().ssm());
 		this.ssm.putSecureString(PARAMETER, settings.token());
 		this.s3 = S3Emulator.onDisk(settings.storage(), settings.ports().s3());
@@ -102,6 +108,66 @@ public final class LocalPipeline implements AutoCloseable {
 	 */
 	public Service launch(String name, List<String> command, boolean api) {
 		return launch(name, command, api ? apiEnvironment() : workerEnvironment(), freePort());
+	}
+
+	private SqsEmulator startPersistentQueue(int port) {
+		return SqsEmulator.persistent(this.settings.queueDatabase(), port, QUEUE, MAX_RECEIVE_COUNT,
+				VISIBILITY_TIMEOUT_SECONDS);
+	}
+
+	/**
+	 * Stops a service, with SIGTERM as ECS does or with SIGKILL as a crash does, and
+	 * starts it again on the same port.
+	 * @param name {@code api} or {@code worker}
+	 * @param kill {@code true} for SIGKILL
+	 * @return the new process, not yet healthy
+	 */
+	public Service replace(String name, boolean kill) {
+		int index = "api".equals(name) ? 1 : 0;
+		Service old = this.services.get(index);
+		if (kill) {
+			old.kill();
+		}
+		else {
+			old.stop();
+		}
+		Service started = launch(name, "api".equals(name) ? this.settings.apiCommand() : this.settings.workerCommand(),
+				"api".equals(name) ? apiEnvironment() : workerEnvironment(), old.url().getPort());
+		this.services.set(index, started);
+		return started;
+	}
+
+	/**
+	 * An SQS outage: the queue's emulator stops; its messages stay in the database. Needs
+	 * {@link Settings#withQueueDatabase}.
+	 */
+	public void stopQueue() {
+		if (this.settings.queueDatabase() == null) {
+			throw new IllegalStateException("An in-memory queue would lose its messages");
+		}
+		this.sqs.close();
+	}
+
+	/**
+	 * Ends the outage of {@link #stopQueue()}: the emulator starts again on its port with
+	 * the messages it had.
+	 */
+	public void startQueue() {
+		this.sqs = startPersistentQueue(this.sqs.endpoint().getPort());
+	}
+
+	/**
+	 * An S3 outage: the bucket's emulator stops; the objects stay in the folder.
+	 */
+	public void stopStorage() {
+		this.s3.close();
+	}
+
+	/**
+	 * Ends the outage of {@link #stopStorage()}.
+	 */
+	public void startStorage() {
+		this.s3 = S3Emulator.onDisk(this.settings.storage(), this.s3.endpoint().getPort());
 	}
 
 	/**
@@ -235,8 +301,8 @@ public final class LocalPipeline implements AutoCloseable {
 	/**
 	 * Stops the API first (no new messages), then the worker (in-flight messages finish
 	 * and are deleted), each with SIGTERM as ECS does, then the emulators. Messages still
-	 * queued are dropped with the emulated queue (the emulator keeps them in memory);
-	 * stored objects stay in the folder.
+	 * queued stay in the queue's database when there is one (else they are dropped with
+	 * the emulator's memory); stored objects stay in the folder.
 	 */
 	@Override
 	public void close() {
@@ -311,6 +377,19 @@ public final class LocalPipeline implements AutoCloseable {
 		}
 
 		/**
+		 * Stops the process with SIGKILL, as a crash or an out-of-memory kill does.
+		 */
+		public void kill() {
+			this.process.destroyForcibly();
+			try {
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		/**
 		 * Stops the process with SIGTERM and waits for it.
 		 */
 		public void stop() {
@@ -340,9 +419,11 @@ public final class LocalPipeline implements AutoCloseable {
 	 * @param workerEnvironment extra worker settings
 	 * @param logs a folder for the services' output, or {@code null} to share this
 	 * process's
+	 * @param queueDatabase the file that keeps the queue's messages across runs, or
+	 * {@code null} to keep them in memory only
 	 */
 	public record Settings(Path storage, String token, Ports ports, List<String> apiCommand, List<String> workerCommand,
-			Map<String, String> apiEnvironment, Map<String, String> workerEnvironment, Path logs) {
+			Map<String, String> apiEnvironment, Map<String, String> workerEnvironment, Path logs, Path queueDatabase) {
 
 		/**
 		 * The services' JVM options, from {@code functions/jvm.options}, the file the
@@ -368,7 +449,7 @@ public final class LocalPipeline implements AutoCloseable {
 		 */
 		public static Settings of(Path root, Path storage, String token, Ports ports) {
 			return new Settings(storage, token, ports, javaJar(jar(root, "api")), javaJar(jar(root, "worker")),
-					Map.of(), Map.of(), null);
+					Map.of(), Map.of(), null, null);
 		}
 
 		/**
@@ -378,7 +459,7 @@ public final class LocalPipeline implements AutoCloseable {
 		 */
 		public Settings withLogs(Path folder) {
 			return new Settings(this.storage, this.token, this.ports, this.apiCommand, this.workerCommand,
-					this.apiEnvironment, this.workerEnvironment, folder);
+					this.apiEnvironment, this.workerEnvironment, folder, this.queueDatabase);
 		}
 
 		/**
@@ -389,7 +470,18 @@ public final class LocalPipeline implements AutoCloseable {
 		 */
 		public Settings withEnvironment(Map<String, String> api, Map<String, String> worker) {
 			return new Settings(this.storage, this.token, this.ports, this.apiCommand, this.workerCommand, api, worker,
-					this.logs);
+					this.logs, this.queueDatabase);
+		}
+
+		/**
+		 * Returns these settings with the queue kept in a database file, so messages
+		 * still queued when the pipeline stops are delivered after the next start.
+		 * @param database the database file (H2 adds {@code .mv.db})
+		 * @return the new settings
+		 */
+		public Settings withQueueDatabase(Path database) {
+			return new Settings(this.storage, this.token, this.ports, this.apiCommand, this.workerCommand,
+					this.apiEnvironment, this.workerEnvironment, this.logs, database);
 		}
 
 		/**

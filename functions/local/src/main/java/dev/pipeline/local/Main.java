@@ -6,8 +6,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code tools/run-local.sh}: runs the pipeline until Ctrl-C.
  * <p>
- * {@code LOCAL_TOKEN} sets the token (default {@code local-dev-token}) and
- * {@code LOCAL_DATA_DIR} the folder that holds the bucket (default {@code .local/s3}).
+ * {@code LOCAL_TOKEN} sets the token (default {@code local-dev-token}),
+ * {@code LOCAL_DATA_DIR} the folder that holds the bucket (default {@code .local/s3}) and
+ * {@code LOCAL_QUEUE_DIR} the folder of the queue's database (default
+ * {@code .local/sqs}), which keeps messages still queued at Ctrl-C for the next run.
  */
 public final class Main {
 
@@ -17,9 +19,11 @@ public final class Main {
 	public static void main(String[] args) throws InterruptedException {
 		String token = envOr("LOCAL_TOKEN", "local-dev-token");
 		Path storage = Path.of(envOr("LOCAL_DATA_DIR", ".local/s3"));
+		Path queueDatabase = Path.of(envOr("LOCAL_QUEUE_DIR", ".local/sqs")).resolve(LocalPipeline.QUEUE);
 		System.out.println("Starting emulated SQS, S3 and SSM, then the worker and the API...");
 		LocalPipeline pipeline = LocalPipeline
-			.start(LocalPipeline.Settings.of(Path.of(""), storage, token, LocalPipeline.Ports.defaults()));
+			.start(LocalPipeline.Settings.of(Path.of(""), storage, token, LocalPipeline.Ports.defaults())
+				.withQueueDatabase(queueDatabase));
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			System.out.println("Stopping the local pipeline...");
@@ -35,6 +39,7 @@ public final class Main {
 				   Worker      %s   (GET /health)
 				   Token       %s
 				   SQS         %s   queue '%s', dead-letter queue '%s-dlq'
+				   Queued      %s.mv.db (kept for the next run)
 				   S3          %s   bucket '%s'
 				   Objects     %s
 				   SSM         %s   parameter '%s'
@@ -48,9 +53,9 @@ public final class Main {
 				================================================================================
 
 				""", pipeline.apiUrl(), pipeline.workerUrl(), token, pipeline.sqsEndpoint(), LocalPipeline.QUEUE,
-				LocalPipeline.QUEUE, pipeline.s3Endpoint(), LocalPipeline.BUCKET, pipeline.bucketFolder(),
-				pipeline.ssmEndpoint(), LocalPipeline.PARAMETER, pipeline.apiUrl(), pipeline.apiUrl(), token,
-				pipeline.s3Endpoint(), LocalPipeline.BUCKET);
+				LocalPipeline.QUEUE, queueDatabase.toAbsolutePath().normalize(), pipeline.s3Endpoint(),
+				LocalPipeline.BUCKET, pipeline.bucketFolder(), pipeline.ssmEndpoint(), LocalPipeline.PARAMETER,
+				pipeline.apiUrl(), pipeline.apiUrl(), token, pipeline.s3Endpoint(), LocalPipeline.BUCKET);
 		stopped.await();
 	}
 

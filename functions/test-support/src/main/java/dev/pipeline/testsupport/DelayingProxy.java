@@ -9,7 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
  * A proxy on loopback between a client and an emulator that forwards every request and,
  * for the operations chosen ({@code X-Amz-Target}, such as
  * {@code AmazonSQS.SendMessageBatch}), answers only after a delay: the emulator has done
- * the work, the client hears of it late, as from a slow service.
+ * the work, the client hears of it late, as from a slow service. It records when each
+ * operation's calls arrived.
  */
 public final class DelayingProxy implements AutoCloseable {
 
@@ -43,6 +48,8 @@ public final class DelayingProxy implements AutoCloseable {
 	private final Duration delay;
 
 	private final AtomicInteger delayedCalls = new AtomicInteger();
+
+	private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
 
 	private DelayingProxy(URI target, Predicate<String> delayed, Duration delay) throws IOException {
 		this.target = target;
@@ -87,6 +94,10 @@ public final class DelayingProxy implements AutoCloseable {
 	}
 
 	private void forward(HttpExchange exchange) throws IOException {
+		String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+		if (target != null) {
+			this.arrivals.computeIfAbsent(target, (t) -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+		}
 		byte[] body;
 		try (InputStream in = exchange.getRequestBody()) {
 			body = in.readAllBytes();
@@ -115,6 +126,15 @@ public final class DelayingProxy implements AutoCloseable {
 		else {
 			answer(exchange, response);
 		}
+	}
+
+	/**
+	 * When each call of an operation arrived.
+	 * @param operation the {@code X-Amz-Target}, e.g. {@code AmazonSQS.ReceiveMessage}
+	 * @return {@link System#nanoTime()} of each arrival, in order
+	 */
+	public List<Long> arrivals(String operation) {
+		return List.copyOf(this.arrivals.getOrDefault(operation, List.of()));
 	}
 
 	private static void answer(HttpExchange exchange, HttpResponse<byte[]> response) {

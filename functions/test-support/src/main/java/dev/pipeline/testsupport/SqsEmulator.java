@@ -1,12 +1,21 @@
 package dev.pipeline.testsupport;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.server.ElasticMQServer;
+import org.elasticmq.server.config.ElasticMQServerConfig;
+import scala.Function0;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -14,12 +23,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class SqsEmulator implements AutoCloseable {
 
-	private final SQSRestServer server;
+	private final Runnable stop;
 
 	private final URI endpoint;
 
-	private SqsEmulator(SQSRestServer server, int port) {
-		this.server = server;
+	private SqsEmulator(Runnable stop, int port) {
+		this.stop = stop;
 		this.endpoint = URI.create("http://127.0.0.1:" + port);
 	}
 
@@ -45,7 +54,72 @@ public final class SqsEmulator implements AutoCloseable {
 			.withAWSAccountId("000000000000")
 			.start();
 		int boundPort = server.waitUntilStarted().localAddress().getPort();
-		return new SqsEmulator(server, boundPort);
+		return new SqsEmulator(server::stopAndWait, boundPort);
+	}
+
+	/**
+	 * Starts an emulator that keeps its messages in an H2 database file, so what is
+	 * queued when it stops is there again when it starts, with one queue and its
+	 * dead-letter queue ({@code <name>-dlq}) as {@link #createQueueWithDeadLetters} makes
+	 * them. The queues are declared to ElasticMQ's server, which restores them and their
+	 * messages at start; this returns once both queues answer.
+	 * @param database the database file, without H2's {@code .mv.db} suffix
+	 * @param port the port (not 0: the queue URLs carry it)
+	 * @param name the queue name
+	 * @param maxReceiveCount receives before a message moves to the dead-letter queue
+	 * @param visibilityTimeoutSeconds the queue's visibility timeout
+	 * @return the running emulator
+	 */
+	public static SqsEmulator persistent(Path database, int port, String name, int maxReceiveCount,
+			int visibilityTimeoutSeconds) {
+		System.setProperty("pekko.http.server.socket-options.tcp-no-delay", "on");
+		String uri = "jdbc:h2:" + database.toAbsolutePath().normalize().toString().replace('\\', '/');
+		Config config = ConfigFactory
+			.parseString(
+					"""
+							node-address { protocol = http, host = "127.0.0.1", port = %d, context-path = "" }
+							generate-node-address = false
+							rest-sqs { enabled = true, bind-port = %d, bind-hostname = "127.0.0.1", sqs-limits = strict }
+							aws { region = "%s", accountId = "000000000000" }
+							messages-storage { enabled = true, driver-class = "org.h2.Driver", uri = "%s", prune-data-on-init = false }
+							queues {
+							  "%s" {
+							    defaultVisibilityTimeout = %d seconds
+							    deadLettersQueue { name = "%s-dlq", maxReceiveCount = %d }
+							  }
+							  "%s-dlq" { }
+							}
+							pekko.loglevel = "WARNING"
+							"""
+						.formatted(port, port, Aws.REGION.id(), uri, name, visibilityTimeoutSeconds, name,
+								maxReceiveCount, name))
+			.withFallback(ConfigFactory.load())
+			.resolve();
+		Function0<?> shutdown = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
+		SqsEmulator emulator = new SqsEmulator(shutdown::apply, port);
+		emulator.awaitQueues(name, name + "-dlq");
+		return emulator;
+	}
+
+	private void awaitQueues(String... names) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		try (SqsClient sqs = client()) {
+			for (String name : names) {
+				while (true) {
+					try {
+						sqs.getQueueUrl((request) -> request.queueName(name));
+						break;
+					}
+					catch (QueueDoesNotExistException | SdkClientException ex) {
+						if (System.nanoTime() > deadline) {
+							close();
+							throw new IllegalStateException("ElasticMQ did not restore queue " + name, ex);
+						}
+						Thread.onSpinWait();
+					}
+				}
+			}
+		}
 	}
 
 	/**
@@ -114,6 +188,19 @@ public final class SqsEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the URLs of a queue and its dead-letter queue ({@code <name>-dlq}), both of
+	 * which exist.
+	 * @param name the queue name
+	 * @return the URLs of both queues
+	 */
+	public QueuePair queuePair(String name) {
+		try (SqsClient sqs = client()) {
+			return new QueuePair(sqs.getQueueUrl((request) -> request.queueName(name)).queueUrl(),
+					sqs.getQueueUrl((request) -> request.queueName(name + "-dlq")).queueUrl());
+		}
+	}
+
+	/**
 	 * A queue and its dead-letter queue.
 	 *
 	 * @param url the queue's URL
@@ -124,7 +211,7 @@ public final class SqsEmulator implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.server.stopAndWait();
+		this.stop.run();
 	}
 
 }

@@ -1,7 +1,13 @@
 package dev.pipeline.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,11 +16,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class EmulatorsTests {
 
@@ -42,6 +51,49 @@ class EmulatorsTests {
 			sqs.sendMessage((request) -> request.queueUrl(url).messageBody("hello"));
 			assertThat(sqs.receiveMessage((request) -> request.queueUrl(url)).messages()).singleElement()
 				.satisfies((message) -> assertThat(message.body()).isEqualTo("hello"));
+		}
+	}
+
+	@Test
+	void aPersistentSqsEmulatorKeepsQueuedMessagesAndTheRedrivePolicyAcrossARestart(@TempDir Path directory) {
+		Path database = directory.resolve("queue");
+		int port = freePort();
+		String url;
+		try (SqsEmulator emulator = SqsEmulator.persistent(database, port, "kept", 3, 30);
+				SqsClient sqs = emulator.client()) {
+			url = sqs.getQueueUrl((request) -> request.queueName("kept")).queueUrl();
+			sqs.sendMessage((request) -> request.queueUrl(url).messageBody("one"));
+			sqs.sendMessage((request) -> request.queueUrl(url).messageBody("two"));
+			Message taken = sqs.receiveMessage((request) -> request.queueUrl(url)).messages().get(0);
+			sqs.deleteMessage((request) -> request.queueUrl(url).receiptHandle(taken.receiptHandle()));
+		}
+		try (SqsEmulator emulator = SqsEmulator.persistent(database, port, "kept", 3, 30);
+				SqsClient sqs = emulator.client()) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !sqs.receiveMessage((request) -> request.queueUrl(url).visibilityTimeout(0))
+					.messages()
+					.isEmpty());
+			List<String> bodies = sqs
+				.receiveMessage((request) -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+				.messages()
+				.stream()
+				.map(Message::body)
+				.toList();
+			assertThat(bodies).hasSize(1).isSubsetOf("one", "two");
+			Map<QueueAttributeName, String> attributes = sqs
+				.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.ALL))
+				.attributes();
+			assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("30");
+			assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains("kept-dlq").contains("3");
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
