@@ -10,4 +10,4 @@ java_bin=java
 for candidate in "${BENCH_JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
 	if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ]; then java_bin="$candidate/bin/java"; break; fi
 done
-exec "$java_bin" "$@" -jar functions/bench/target/pipeline-bench-exec.jar "$PWD"
+exec "$java_bin" "$@" -jar functions/bench/target/pipeline-bench-exec.jar benchmark "$PWD"

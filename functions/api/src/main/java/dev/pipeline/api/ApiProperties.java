@@ -94,20 +94,22 @@ public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultVal
 	 * message limit (1 MiB)
 	 * @param depth {@code INGEST_BODY_DEPTH}: deepest JSON nesting accepted
 	 * @param budget {@code INGEST_BODY_BUDGET}: most bytes of request bodies held at once
-	 * (each counted at its declared length, or the limit); {@code 0}: an eighth of the
-	 * heap. A request that finds no room within a second gets 503 with
-	 * {@code Retry-After}.
+	 * (each counted at its declared length, or the limit); {@code 0}: a 32nd of the heap.
+	 * On its way to the queue a body is held about six times over (bytes, text, bytes
+	 * again, the parsed tree, the message, the SQS request), so the default keeps bodies
+	 * within about a fifth of the heap. A request that finds no room within a second gets
+	 * 503 with {@code Retry-After}.
 	 */
 	public record Body(@NotNull @DefaultValue("256KB") DataSize limit, @Min(2) @Max(500) @DefaultValue("32") int depth,
 			@NotNull @DefaultValue("0") DataSize budget) {
 
 		/**
-		 * The budget in bytes: as set, or an eighth of the heap, and never less than one
+		 * The budget in bytes: as set, or a 32nd of the heap, and never less than one
 		 * body of the limit.
 		 * @return the budget
 		 */
 		public long budgetBytes() {
-			long bytes = (this.budget.toBytes() > 0) ? this.budget.toBytes() : Runtime.getRuntime().maxMemory() / 8;
+			long bytes = (this.budget.toBytes() > 0) ? this.budget.toBytes() : Runtime.getRuntime().maxMemory() / 32;
 			return Math.max(bytes, this.limit.toBytes());
 		}
 

@@ -3,11 +3,13 @@ package dev.pipeline.worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.testsupport.DelayingProxy;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
@@ -61,10 +63,15 @@ class RestartTests {
 		}
 		Map<String, Object> properties = Map
 			.copyOf(WorkerTestSupport.asProperties(sqsEmulator, s3Emulator, QUEUE, BUCKET));
-		try (SqsClient sqs = sqsEmulator.client(); S3Client s3 = s3Emulator.client()) {
+		Map<String, Object> throughProxy = new HashMap<>(properties);
+		try (SqsClient sqs = sqsEmulator.client();
+				S3Client s3 = s3Emulator.client();
+				DelayingProxy watch = DelayingProxy.start(sqsEmulator.endpoint(), (operation) -> false,
+						Duration.ZERO)) {
 			List<String> ids = sendMany(sqs, queues.url(), bodies, ingestedAt);
+			throughProxy.put("AWS_ENDPOINT_URL_SQS", watch.endpoint().toString());
 
-			ConfigurableApplicationContext first = start(properties);
+			ConfigurableApplicationContext first = start(throughProxy);
 			await().atMost(Duration.ofSeconds(30)).until(() -> keys(s3, BUCKET, prefix).size() >= 100);
 			long stopStart = System.nanoTime();
 			first.close();
@@ -77,6 +84,11 @@ class RestartTests {
 			assertThat(stopTook).isLessThan(Duration.ofSeconds(20));
 			assertThat(stored + onQueue).as("every stored message deleted, every other one still queued")
 				.isEqualTo(MESSAGES);
+			// The one poller may have decided on a receive just as the stop began; none
+			// after that.
+			assertThat(watch.arrivals("AmazonSQS.ReceiveMessage").stream().filter((at) -> at > stopStart))
+				.as("receives that began after the stop")
+				.hasSizeLessThanOrEqualTo(1);
 
 			try (ConfigurableApplicationContext second = start(properties)) {
 				await().atMost(Duration.ofSeconds(60))

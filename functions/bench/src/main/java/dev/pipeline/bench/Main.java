@@ -1,0 +1,29 @@
+package dev.pipeline.bench;
+
+import java.util.Arrays;
+
+import dev.pipeline.bench.drill.Drills;
+
+/**
+ * The bench jar's entry: {@code benchmark <root>} ({@code tools/benchmark.sh}) or
+ * {@code drills <root> [drill...]} ({@code tools/drills.sh}).
+ */
+public final class Main {
+
+	private Main() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		switch ((args.length > 0) ? args[0] : "") {
+			case "benchmark" -> Benchmark.main(rest);
+			case "drills" -> Drills.main(rest);
+			default -> {
+				System.err
+					.println("usage: benchmark <root> | drills <root> [kill sigterm flood s3-outage sqs-outage soak]");
+				System.exit(2);
+			}
+		}
+	}
+
+}
