@@ -57,10 +57,9 @@ class LocalPipelineTests {
 	static void start() throws IOException {
 		Path logs = ROOT.resolve("functions/local/target/e2e-logs");
 		Files.createDirectories(logs);
-		pipeline = LocalPipeline.start(LocalPipeline.Settings
-			.of(ROOT, storage.resolve("s3"), "e2e-" + UUID.randomUUID(), LocalPipeline.Ports.any())
-			.withQueueDatabase(storage.resolve("sqs/emails"))
-			.withLogs(logs));
+		pipeline = LocalPipeline
+			.start(LocalPipeline.Settings.of(ROOT, storage, "e2e-" + UUID.randomUUID(), LocalPipeline.Ports.any())
+				.withLogs(logs));
 		queues = pipeline.queues();
 	}
 

@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The local run keeps what is still queued when it stops: messages accepted while the
- * worker was down are stored by the worker of the next run.
+ * worker was down are stored by the worker of the next run. The only test of this JVM
+ * with a queue database: ElasticMQ allows one per JVM.
  */
 class QueueRestartTests {
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -22,6 +23,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * ElasticMQ in this JVM, speaking the SQS wire protocol on a loopback port.
  */
 public final class SqsEmulator implements AutoCloseable {
+
+	/** The one message database of this JVM: see {@link #persistent}. */
+	private static final AtomicReference<Path> DATABASE = new AtomicReference<>();
 
 	private final Runnable stop;
 
@@ -63,6 +67,11 @@ public final class SqsEmulator implements AutoCloseable {
 	 * dead-letter queue ({@code <name>-dlq}) as {@link #createQueueWithDeadLetters} makes
 	 * them. The queues are declared to ElasticMQ's server, which restores them and their
 	 * messages at start; this returns once both queues answer.
+	 * <p>
+	 * ElasticMQ opens its database through a connection pool that is a singleton of the
+	 * JVM, set up by the first persistent emulator: a later one with another file would
+	 * silently share the first's messages, so it is refused. One file per JVM; the same
+	 * file may be opened again after a stop.
 	 * @param database the database file, without H2's {@code .mv.db} suffix
 	 * @param port the port (not 0: the queue URLs carry it)
 	 * @param name the queue name
@@ -72,8 +81,13 @@ public final class SqsEmulator implements AutoCloseable {
 	 */
 	public static SqsEmulator persistent(Path database, int port, String name, int maxReceiveCount,
 			int visibilityTimeoutSeconds) {
+		Path file = database.toAbsolutePath().normalize();
+		if (!DATABASE.compareAndSet(null, file) && !DATABASE.get().equals(file)) {
+			throw new IllegalStateException("ElasticMQ keeps one message database per JVM: " + DATABASE.get()
+					+ " is in use, so " + file + " cannot be");
+		}
 		System.setProperty("pekko.http.server.socket-options.tcp-no-delay", "on");
-		String uri = "jdbc:h2:" + database.toAbsolutePath().normalize().toString().replace('\\', '/');
+		String uri = "jdbc:h2:" + file.toString().replace('\\', '/');
 		Config config = ConfigFactory
 			.parseString(
 					"""

@@ -23,9 +23,16 @@ import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 class EmulatorsTests {
+
+	/**
+	 * The one persistent queue database this JVM may use (see SqsEmulator.persistent).
+	 */
+	@TempDir
+	static Path queueDatabase;
 
 	@Test
 	void s3EmulatorRefusesASecondConditionalCreateOfOneKey(@TempDir Path directory) throws Exception {
@@ -55,8 +62,8 @@ class EmulatorsTests {
 	}
 
 	@Test
-	void aPersistentSqsEmulatorKeepsQueuedMessagesAndTheRedrivePolicyAcrossARestart(@TempDir Path directory) {
-		Path database = directory.resolve("queue");
+	void aPersistentSqsEmulatorKeepsQueuedMessagesAndTheRedrivePolicyAcrossARestart() {
+		Path database = queueDatabase.resolve("queue");
 		int port = freePort();
 		String url;
 		try (SqsEmulator emulator = SqsEmulator.persistent(database, port, "kept", 3, 30);
@@ -85,6 +92,18 @@ class EmulatorsTests {
 				.attributes();
 			assertThat(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo("30");
 			assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains("kept-dlq").contains("3");
+		}
+	}
+
+	@Test
+	void aSecondPersistentSqsEmulatorWithAnotherDatabaseIsRefused() {
+		// ElasticMQ's connection pool is one per JVM: the other file would share the
+		// first's.
+		try (SqsEmulator emulator = SqsEmulator.persistent(queueDatabase.resolve("queue"), freePort(), "first", 3,
+				30)) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> SqsEmulator.persistent(queueDatabase.resolve("other"), freePort(), "second", 3, 30))
+				.withMessageContaining("one message database per JVM");
 		}
 	}
 

@@ -44,8 +44,17 @@ final class Archive {
 			.filter((entry) -> !missing.contains(entry.getKey()))
 			.filter((entry) -> !entry.getValue().equals(read(bucket.resolve(entry.getKey()))))
 			.count();
-		long unconfirmed = keys(bucket).stream().filter((key) -> !accepted.containsKey(key)).count();
-		return new Stored(accepted.size() - missing.size(), missing.size(), mismatched, unconfirmed);
+		return new Stored(accepted.size() - missing.size(), missing.size(), mismatched, unconfirmed(bucket, accepted));
+	}
+
+	/**
+	 * Counts the objects of messages no client was told of.
+	 * @param bucket the bucket's folder
+	 * @param accepted key to data, as the API answered
+	 * @return objects whose key no 202 carried
+	 */
+	static long unconfirmed(Path bucket, Map<String, String> accepted) {
+		return keys(bucket).stream().filter((key) -> !accepted.containsKey(key)).count();
 	}
 
 	private static String read(Path file) {

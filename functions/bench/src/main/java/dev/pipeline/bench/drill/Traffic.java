@@ -30,7 +30,10 @@ final class Traffic implements AutoCloseable {
 
 	private static final Duration PAUSE = Duration.ofMillis(100);
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
 
 	private final URI ingest;
 
