@@ -3,10 +3,12 @@ package dev.pipeline.bench;
 import java.util.Arrays;
 
 import dev.pipeline.bench.drill.Drills;
+import dev.pipeline.bench.profile.Profile;
 
 /**
  * The bench jar's entry: {@code benchmark <root>} ({@code tools/benchmark.sh}) or
- * {@code drills <root> [drill...]} ({@code tools/drills.sh}).
+ * {@code drills <root> [drill...]} ({@code tools/drills.sh}) or
+ * {@code profile <root> [messages]} ({@code tools/profile.sh}).
  */
 public final class Main {
 
@@ -18,9 +20,10 @@ public final class Main {
 		switch ((args.length > 0) ? args[0] : "") {
 			case "benchmark" -> Benchmark.main(rest);
 			case "drills" -> Drills.main(rest);
+			case "profile" -> Profile.main(rest);
 			default -> {
-				System.err
-					.println("usage: benchmark <root> | drills <root> [kill sigterm flood s3-outage sqs-outage soak]");
+				System.err.println(
+						"usage: benchmark <root> | drills <root> [kill sigterm flood s3-outage sqs-outage soak] | profile <root> [messages]");
 				System.exit(2);
 			}
 		}

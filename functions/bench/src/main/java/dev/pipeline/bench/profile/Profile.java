@@ -1,0 +1,220 @@
+package dev.pipeline.bench.profile;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.local.LocalPipeline;
+import dev.pipeline.testsupport.Aws;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * {@code tools/profile.sh}: a JFR recording of each service under its own load, and where
+ * their CPU samples fall. The API takes 16 clients for 30 s (the worker stopped); then
+ * the queue is filled to {@code messages} and the worker drains it. Both run with
+ * {@code -XX:StartFlightRecording} (settings {@code profile}), dumped when they stop.
+ */
+public final class Profile {
+
+	/** Areas of the code a sample's stack can pass through (a sample counts for each). */
+	static final Map<String, Pattern> AREAS = areas();
+
+	private Profile() {
+	}
+
+	/**
+	 * Runs the profile.
+	 * @param args the repository root, and optionally the number of messages to drain
+	 */
+	public static void main(String[] args) throws Exception {
+		Path root = Path.of(args[0]).toAbsolutePath().normalize();
+		int messages = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
+		Path work = root.resolve("functions/bench/target/profile");
+		Files.createDirectories(work);
+		Files.deleteIfExists(work.resolve("api.jfr"));
+		Files.deleteIfExists(work.resolve("worker.jfr"));
+		String record = "-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=";
+		LocalPipeline.Settings settings = LocalPipeline.Settings
+			.of(root, work.resolve("s3-" + Instant.now().toEpochMilli()), "profile-token", LocalPipeline.Ports.any())
+			.withLogs(work)
+			.withEnvironment(Map.of("JAVA_TOOL_OPTIONS", record + work.resolve("api.jfr")),
+					Map.of("JAVA_TOOL_OPTIONS", record + work.resolve("worker.jfr")));
+		try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
+			pipeline.stopWorker();
+			long accepted = loadApi(pipeline, 16, Duration.ofSeconds(30));
+			System.out.printf("api: %,d accepted in 30 s by 16 clients (%.0f/s), worker stopped%n", accepted,
+					accepted / 30.0);
+			try (SqsClient sqs = SqsClient.builder()
+				.endpointOverride(pipeline.sqsEndpoint())
+				.region(Aws.REGION)
+				.credentialsProvider(Aws.CREDENTIALS)
+				.build()) {
+				fill(sqs, pipeline.queues().url(), messages - accepted);
+				Duration healthy = pipeline.restartWorker().awaitHealthy(Duration.ofSeconds(90));
+				long start = System.nanoTime();
+				while (depth(sqs, pipeline.queues().url()) > 0) {
+					TimeUnit.MILLISECONDS.sleep(200);
+				}
+				double seconds = (System.nanoTime() - start) / 1e9;
+				System.out.printf(
+						"worker: %,d messages drained in %.1f s after healthy (%.0f/s; healthy after %d ms)%n",
+						messages, seconds, messages / seconds, healthy.toMillis());
+			}
+		}
+		summarize(work.resolve("api.jfr"));
+		summarize(work.resolve("worker.jfr"));
+	}
+
+	private static long loadApi(LocalPipeline pipeline, int clients, Duration duration) throws InterruptedException {
+		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		AtomicLong accepted = new AtomicLong();
+		long end = System.nanoTime() + duration.toNanos();
+		List<Thread> threads = new ArrayList<>();
+		for (int c = 0; c < clients; c++) {
+			Thread thread = new Thread(() -> {
+				long n = 0;
+				while (System.nanoTime() < end) {
+					String body = "{\"token\":\"profile-token\",\"data\":{\"email_timestream\":1764201600,"
+							+ "\"email_subject\":\"Quarterly report\",\"n\":" + (n++) + "}}";
+					try {
+						HttpResponse<Void> response = http
+							.send(HttpRequest.newBuilder(pipeline.apiUrl().resolve("/ingest"))
+								.header("Content-Type", "application/json")
+								.POST(HttpRequest.BodyPublishers.ofString(body))
+								.build(), HttpResponse.BodyHandlers.discarding());
+						if (response.statusCode() == 202) {
+							accepted.incrementAndGet();
+						}
+					}
+					catch (IOException ex) {
+						// counted by its absence
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "profile-client-" + c);
+			threads.add(thread);
+			thread.start();
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		return accepted.get();
+	}
+
+	private static void fill(SqsClient sqs, String queueUrl, long count) {
+		String at = QueueMessage.formatIngestedAt(Instant.now());
+		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
+				MessageAttributeValue.builder().dataType("String").stringValue(at).build());
+		for (long i = 0; i < count; i += 10) {
+			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+			for (long j = i; j < Math.min(i + 10, count); j++) {
+				entries.add(SendMessageBatchRequestEntry.builder()
+					.id("m" + (j - i))
+					.messageBody("{\"email_timestream\":1764201600,\"filled\":" + j + "}")
+					.messageAttributes(attributes)
+					.build());
+			}
+			sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
+		}
+	}
+
+	private static int depth(SqsClient sqs, String queueUrl) {
+		return sqs
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
+				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+			.attributes()
+			.values()
+			.stream()
+			.mapToInt(Integer::parseInt)
+			.sum();
+	}
+
+	/**
+	 * Prints, for one recording, the share of CPU samples whose stack passes through each
+	 * area, and the methods most often on top.
+	 */
+	static void summarize(Path recording) throws IOException {
+		Map<String, Integer> areas = new LinkedHashMap<>();
+		Map<String, Integer> tops = new LinkedHashMap<>();
+		int samples = 0;
+		for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+			if (!"jdk.ExecutionSample".equals(event.getEventType().getName()) || event.getStackTrace() == null) {
+				continue;
+			}
+			samples++;
+			List<RecordedFrame> frames = event.getStackTrace().getFrames();
+			StringBuilder stack = new StringBuilder();
+			for (RecordedFrame frame : frames) {
+				stack.append(frame.getMethod().getType().getName())
+					.append('.')
+					.append(frame.getMethod().getName())
+					.append('\n');
+			}
+			AREAS.forEach((area, pattern) -> {
+				if (pattern.matcher(stack).find()) {
+					areas.merge(area, 1, Integer::sum);
+				}
+			});
+			if (!frames.isEmpty()) {
+				RecordedFrame top = frames.get(0);
+				tops.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
+			}
+		}
+		int total = samples;
+		System.out.printf("%n%s: %,d CPU samples; share whose stack passes through each area:%n",
+				recording.getFileName(), total);
+		areas.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+			.forEach((entry) -> System.out.printf("  %5.1f%%  %s%n", 100.0 * entry.getValue() / total, entry.getKey()));
+		System.out.println("  most often on top:");
+		tops.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+			.limit(8)
+			.forEach((entry) -> System.out.printf("  %5.1f%%  %s%n", 100.0 * entry.getValue() / total, entry.getKey()));
+	}
+
+	private static Map<String, Pattern> areas() {
+		Map<String, Pattern> areas = new LinkedHashMap<>();
+		areas.put("AWS SDK request pipeline", Pattern.compile("software\\.amazon\\.awssdk\\.core\\.internal\\.http"));
+		areas.put("AWS SDK signing (SigV4; signs the payload over plain HTTP)",
+				Pattern.compile("software\\.amazon\\.awssdk\\.http\\.auth\\.aws"));
+		areas.put("AWS SDK marshalling", Pattern.compile("software\\.amazon\\.awssdk\\.protocols"));
+		areas.put("Apache HTTP client (S3)", Pattern.compile("org\\.apache\\.http\\."));
+		areas.put("Netty (SQS async client)", Pattern.compile("io\\.netty\\."));
+		areas.put("awspring SQS listener", Pattern.compile("io\\.awspring\\."));
+		areas.put("Tomcat", Pattern.compile("org\\.apache\\.(coyote|catalina|tomcat)\\."));
+		areas.put("Spring MVC", Pattern.compile("org\\.springframework\\.web\\."));
+		areas.put("Spring Cloud Function", Pattern.compile("org\\.springframework\\.cloud\\.function\\."));
+		areas.put("logging", Pattern.compile("ch\\.qos\\.logback|org\\.springframework\\.boot\\.logging"));
+		areas.put("Micrometer", Pattern.compile("io\\.micrometer\\."));
+		areas.put("Jackson", Pattern.compile("tools\\.jackson\\.|com\\.fasterxml\\.jackson\\."));
+		areas.put("project code", Pattern.compile("dev\\.pipeline\\."));
+		return areas;
+	}
+
+}
