@@ -286,6 +286,15 @@ public final class LocalPipeline implements AutoCloseable {
 		return this.queues;
 	}
 
+	/**
+	 * Counts a queue's messages, visible or in flight.
+	 * @param queueUrl {@link #queues()}' queue or dead-letter queue
+	 * @return the count
+	 */
+	public int queueDepth(String queueUrl) {
+		return this.sqs.depth(queueUrl);
+	}
+
 	public String token() {
 		return this.settings.token();
 	}

@@ -28,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -154,14 +151,8 @@ class LocalPipelineTests {
 			assertThat(Files.readString(pipeline.bucketFolder().resolve(entry.getKey()), StandardCharsets.UTF_8))
 				.isEqualTo(entry.getValue());
 		}
-		try (SqsClient sqs = SqsClient.builder()
-			.endpointOverride(pipeline.sqsEndpoint())
-			.region(dev.pipeline.testsupport.Aws.REGION)
-			.credentialsProvider(dev.pipeline.testsupport.Aws.CREDENTIALS)
-			.build()) {
-			await().atMost(Duration.ofSeconds(30)).until(() -> depth(sqs, queues.url()) == 0);
-			assertThat(depth(sqs, queues.deadLetterUrl())).isZero();
-		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.queueDepth(queues.url()) == 0);
+		assertThat(pipeline.queueDepth(queues.deadLetterUrl())).isZero();
 	}
 
 	@Test
@@ -202,18 +193,6 @@ class LocalPipelineTests {
 
 	private static int get(URI uri) throws Exception {
 		return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-	}
-
-	private static int depth(SqsClient sqs, String url) {
-		return sqs
-			.getQueueAttributes((request) -> request.queueUrl(url)
-				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-			.attributes()
-			.values()
-			.stream()
-			.mapToInt(Integer::parseInt)
-			.sum();
 	}
 
 	private static boolean onPath(String tool) {

@@ -215,6 +215,25 @@ public final class SqsEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * Counts a queue's messages, visible or in flight.
+	 * @param queueUrl the queue's URL
+	 * @return the count
+	 */
+	public int depth(String queueUrl) {
+		try (SqsClient sqs = client()) {
+			return sqs
+				.getQueueAttributes((request) -> request.queueUrl(queueUrl)
+					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+				.attributes()
+				.values()
+				.stream()
+				.mapToInt(Integer::parseInt)
+				.sum();
+		}
+	}
+
+	/**
 	 * A queue and its dead-letter queue.
 	 *
 	 * @param url the queue's URL

@@ -26,11 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.pipeline.local.LocalPipeline;
-import dev.pipeline.testsupport.Aws;
 import tools.jackson.databind.json.JsonMapper;
-
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@code tools/drills.sh}: the reliability drills, each against a fresh local pipeline
@@ -115,56 +111,53 @@ public final class Drills {
 
 	/** The worker, then the API, SIGKILLed under load and started again. */
 	private Figures kill(LocalPipeline pipeline) throws Exception {
-		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), "kill", 16, Long.MAX_VALUE);
-		TimeUnit.SECONDS.sleep(5);
-		pipeline.replace("worker", true).awaitHealthy(Duration.ofSeconds(90));
-		TimeUnit.SECONDS.sleep(5);
-		pipeline.replace("api", true).awaitHealthy(Duration.ofSeconds(90));
-		TimeUnit.SECONDS.sleep(5);
-		traffic.close();
-		return settle("kill",
-				"16 clients; after 5 s the worker is SIGKILLed and started again; 5 s after it is healthy the API "
-						+ "is; 5 s more load",
-				pipeline, traffic, QUIET, false);
+		return restarts(pipeline, "kill", "worker", "api", true);
 	}
 
 	/** The API, then the worker, stopped with SIGTERM under load as a deploy does. */
 	private Figures sigterm(LocalPipeline pipeline) throws Exception {
-		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), "sigterm", 16, Long.MAX_VALUE);
-		TimeUnit.SECONDS.sleep(5);
-		pipeline.replace("api", false).awaitHealthy(Duration.ofSeconds(90));
-		TimeUnit.SECONDS.sleep(5);
-		pipeline.replace("worker", false).awaitHealthy(Duration.ofSeconds(90));
+		return restarts(pipeline, "sigterm", "api", "worker", false);
+	}
+
+	/**
+	 * 16 clients; after 5 s one service is stopped and started again, 5 s after it is
+	 * healthy the other; 5 s more load. A SIGKILL may drop connections; a SIGTERM may
+	 * not.
+	 */
+	private Figures restarts(LocalPipeline pipeline, String name, String first, String second, boolean kill)
+			throws Exception {
+		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), name, 16, Long.MAX_VALUE);
+		for (String service : List.of(first, second)) {
+			TimeUnit.SECONDS.sleep(5);
+			pipeline.replace(service, kill).awaitHealthy(Duration.ofSeconds(90));
+		}
 		TimeUnit.SECONDS.sleep(5);
 		traffic.close();
-		return settle("sigterm",
-				"16 clients; after 5 s the API is SIGTERMed and started again; 5 s after it is healthy the worker "
-						+ "is; 5 s more load",
-				pipeline, traffic, QUIET, true);
+		String signal = kill ? "SIGKILLed" : "SIGTERMed";
+		return settle(name, String.format("16 clients; after 5 s the %s is %s and started again; 5 s after it is "
+				+ "healthy the %s is; 5 s more load", first, signal, second), pipeline, traffic, QUIET, !kill);
 	}
 
 	private Figures s3Outage(LocalPipeline pipeline) throws Exception {
-		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), "s3-outage", 8, Long.MAX_VALUE);
-		TimeUnit.SECONDS.sleep(4);
-		pipeline.stopStorage();
-		TimeUnit.SECONDS.sleep(10);
-		pipeline.startStorage();
-		TimeUnit.SECONDS.sleep(6);
-		traffic.close();
-		return settle("s3-outage", "8 clients for 20 s; S3 emulator down from 4 s to 14 s", pipeline, traffic, QUIET,
-				true);
+		return outage(pipeline, "s3-outage", "S3 emulator", pipeline::stopStorage, pipeline::startStorage);
 	}
 
 	private Figures sqsOutage(LocalPipeline pipeline) throws Exception {
-		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), "sqs-outage", 8, Long.MAX_VALUE);
+		return outage(pipeline, "sqs-outage", "SQS emulator (messages kept on disk)", pipeline::stopQueue,
+				pipeline::startQueue);
+	}
+
+	/** 8 clients for 20 s; a dependency down from 4 s to 14 s. */
+	private Figures outage(LocalPipeline pipeline, String name, String what, Runnable down, Runnable up)
+			throws Exception {
+		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), name, 8, Long.MAX_VALUE);
 		TimeUnit.SECONDS.sleep(4);
-		pipeline.stopQueue();
+		down.run();
 		TimeUnit.SECONDS.sleep(10);
-		pipeline.startQueue();
+		up.run();
 		TimeUnit.SECONDS.sleep(6);
 		traffic.close();
-		return settle("sqs-outage", "8 clients for 20 s; SQS emulator down from 4 s to 14 s (messages kept on disk)",
-				pipeline, traffic, QUIET, true);
+		return settle(name, "8 clients for 20 s; " + what + " down from 4 s to 14 s", pipeline, traffic, QUIET, true);
 	}
 
 	private Figures soak(LocalPipeline pipeline) throws Exception {
@@ -323,18 +316,7 @@ public final class Drills {
 	}
 
 	private static long depth(LocalPipeline pipeline, String queueUrl) {
-		try (SqsClient sqs = SqsClient.builder()
-			.endpointOverride(pipeline.sqsEndpoint())
-			.region(Aws.REGION)
-			.credentialsProvider(Aws.CREDENTIALS)
-			.build()) {
-			Map<QueueAttributeName, String> attributes = sqs
-				.getQueueAttributes((request) -> request.queueUrl(queueUrl)
-					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-				.attributes();
-			return attributes.values().stream().mapToLong(Long::parseLong).sum();
-		}
+		return pipeline.queueDepth(queueUrl);
 	}
 
 	private static String memory(LocalPipeline pipeline) {

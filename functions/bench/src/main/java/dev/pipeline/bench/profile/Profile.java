@@ -25,7 +25,6 @@ import jdk.jfr.consumer.RecordingFile;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -72,7 +71,7 @@ public final class Profile {
 				fill(sqs, pipeline.queues().url(), messages - accepted);
 				Duration healthy = pipeline.restartWorker().awaitHealthy(Duration.ofSeconds(90));
 				long start = System.nanoTime();
-				while (depth(sqs, pipeline.queues().url()) > 0) {
+				while (pipeline.queueDepth(pipeline.queues().url()) > 0) {
 					TimeUnit.MILLISECONDS.sleep(200);
 				}
 				double seconds = (System.nanoTime() - start) / 1e9;
@@ -138,18 +137,6 @@ public final class Profile {
 			}
 			sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
 		}
-	}
-
-	private static int depth(SqsClient sqs, String queueUrl) {
-		return sqs
-			.getQueueAttributes((request) -> request.queueUrl(queueUrl)
-				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-			.attributes()
-			.values()
-			.stream()
-			.mapToInt(Integer::parseInt)
-			.sum();
 	}
 
 	/**
