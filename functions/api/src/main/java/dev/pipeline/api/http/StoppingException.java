@@ -10,8 +10,11 @@ import dev.pipeline.api.UnavailableException;
  */
 public class StoppingException extends UnavailableException {
 
-	public StoppingException() {
-		super("stopping", "The server is stopping", Duration.ofSeconds(1), null);
+	/**
+	 * @param retryAfter when to come back: after this server stopped listening
+	 */
+	public StoppingException(Duration retryAfter) {
+		super("stopping", "The server is stopping", retryAfter, null);
 	}
 
 }

@@ -82,7 +82,7 @@ class IngestRequestFilter extends OncePerRequestFilter {
 		BodyBudget.Reservation reservation = null;
 		try {
 			if (draining && path.startsWith(IngestEnvelope.PATH)) {
-				throw new StoppingException();
+				throw new StoppingException(this.drain.retryAfter());
 			}
 			if (IngestEnvelope.PATH.equals(path)) {
 				long declared = request.getContentLengthLong();

@@ -30,6 +30,12 @@ import org.springframework.stereotype.Component;
  * refused rather than accepted and then closed unanswered; the connections already
  * accepted get their answers (for at most {@link #SETTLE}) before Boot's graceful
  * shutdown goes on.
+ * <p>
+ * The {@code Retry-After} of those 503s points past the moment the socket closes
+ * ({@link #retryAfter()}). A client that honours it does not come back while the socket
+ * is closing, when a connection it opens could sit in the kernel's accept queue and be
+ * reset unanswered; it finds the port refused (or, behind the load balancer, another
+ * task).
  */
 @Component
 @ConditionalOnWebApplication
@@ -48,6 +54,9 @@ class ShutdownDrain implements SmartLifecycle {
 
 	private volatile boolean draining;
 
+	/** {@link System#nanoTime()} when the listening socket closes. */
+	private volatile long closesAt;
+
 	ShutdownDrain(ApiProperties properties, ApplicationContext context) {
 		this.drain = properties.shutdown().drain();
 		this.context = context;
@@ -59,6 +68,16 @@ class ShutdownDrain implements SmartLifecycle {
 	 */
 	boolean isDraining() {
 		return this.draining;
+	}
+
+	/**
+	 * When a client told to go away now should come back: once the listening socket has
+	 * closed, with a second's margin, in whole seconds.
+	 * @return at least one second
+	 */
+	Duration retryAfter() {
+		long left = Math.max(0, this.closesAt - System.nanoTime());
+		return Duration.ofSeconds(1 + (left + 999_999_999L) / 1_000_000_000L);
 	}
 
 	@Override
@@ -75,6 +94,7 @@ class ShutdownDrain implements SmartLifecycle {
 
 	@Override
 	public void stop(Runnable callback) {
+		this.closesAt = System.nanoTime() + this.drain.toNanos();
 		this.draining = true;
 		log.atInfo().addKeyValue("drainMillis", this.drain.toMillis()).log("Stopping: new requests get 503");
 		CompletableFuture.runAsync(() -> {

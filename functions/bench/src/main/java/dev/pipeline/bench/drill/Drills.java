@@ -266,9 +266,7 @@ public final class Drills {
 		List<String> broken = new ArrayList<>();
 		counts.keySet()
 			.stream()
-			// A connection closed unanswered is counted and shown, not a rule: see
-			// README.
-			.filter((outcome) -> !Set.of("401", "413", "503", "dropped").contains(outcome))
+			.filter((outcome) -> !Set.of("401", "413", "503").contains(outcome))
 			.forEach((outcome) -> broken.add(counts.get(outcome) + " flood requests " + outcome));
 		if (!api.process().isAlive()) {
 			broken.add("the API died");

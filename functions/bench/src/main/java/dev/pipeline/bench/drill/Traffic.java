@@ -20,9 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Clients posting valid, distinct messages to the API until stopped (or until a number of
- * them was accepted), as a client that retries would: after a 503 or a refused connection
- * each waits briefly and goes on. Every answer is counted; every 202 is kept with the
- * data sent, to be found in the bucket later.
+ * them was accepted), as a client that retries would: after a 503 each waits as long as
+ * its {@code Retry-After} says, after any other failure briefly, and goes on. Every
+ * answer is counted; every 202 is kept with the data sent, to be found in the bucket
+ * later.
  */
 final class Traffic implements AutoCloseable {
 
@@ -91,9 +92,14 @@ final class Traffic implements AutoCloseable {
 				.POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + this.token + "\",\"data\":" + data + "}"))
 				.build();
 			String outcome;
+			Duration pause = PAUSE;
 			try {
 				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 				outcome = Integer.toString(response.statusCode());
+				pause = response.headers()
+					.firstValue("Retry-After")
+					.map((seconds) -> Duration.ofSeconds(Long.parseLong(seconds)))
+					.orElse(PAUSE);
 				if (response.statusCode() == 202) {
 					this.accepted.put(JSON.readTree(response.body()).get("key").asString(), data);
 				}
@@ -116,14 +122,14 @@ final class Traffic implements AutoCloseable {
 			}
 			this.outcomes.computeIfAbsent(outcome, (o) -> new AtomicLong()).incrementAndGet();
 			if (!"202".equals(outcome)) {
-				pause();
+				pause(pause);
 			}
 		}
 	}
 
-	private static void pause() {
+	private static void pause(Duration pause) {
 		try {
-			Thread.sleep(PAUSE.toMillis());
+			Thread.sleep(pause.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
