@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs the benchmark (not part of the tests): starts the local pipeline and measures the
-# emulators' ceilings, ingest throughput and latency, end-to-end latency, the worker's
-# drain rate, AWS requests per message, start times and memory. Writes docs/benchmarks.md.
-# Uses JDK 25 when installed (for the AOT cache), else the default java. Takes ~5 minutes.
+# Runs the benchmark (not part of the tests): starts the local pipeline and measures, in one
+# run, the emulators' raw ceilings, each service alone (the API with the worker stopped, the
+# worker draining with the API idle: rate, latency, CPU and AWS requests per message, RSS),
+# the whole pipeline (open loop at half the API's best rate: POST and end-to-end latency,
+# AWS requests and CPU per message) and start times. Writes docs/benchmarks.md, each figure
+# next to the ceiling of the same run. Uses JDK 25 when installed (for the AOT cache), else
+# the default java. Takes ~6 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp -DskipTests -Dspring-javaformat.skip=true install

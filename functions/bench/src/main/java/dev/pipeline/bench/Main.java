@@ -3,6 +3,7 @@ package dev.pipeline.bench;
 import java.util.Arrays;
 
 import dev.pipeline.bench.drill.Drills;
+import dev.pipeline.bench.perf.Benchmark;
 import dev.pipeline.bench.profile.Profile;
 
 /**

@@ -1,4 +1,4 @@
-package dev.pipeline.bench;
+package dev.pipeline.bench.perf;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +78,55 @@ final class Load {
 		return new Result(units.get() / seconds, failures.get(), sorted);
 	}
 
+	/**
+	 * Open-loop load: starts one request every {@code 1/rate} seconds whatever the
+	 * answers take, as independent clients would, for {@code duration}, then waits for
+	 * the answers.
+	 * @param rate requests per second
+	 * @param duration how long to send
+	 * @param request starts one request; its future completes {@code true} when it
+	 * succeeded
+	 * @return the rate reached and every latency from send to answer
+	 */
+	static Result openLoop(double rate, Duration duration,
+			java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> request)
+			throws InterruptedException {
+		long total = Math.round(rate * duration.toNanos() / 1e9);
+		long period = (long) (1e9 / rate);
+		java.util.Queue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		AtomicLong failures = new AtomicLong();
+		java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch((int) total);
+		long start = System.nanoTime();
+		for (long i = 0; i < total; i++) {
+			long due = start + i * period;
+			long wait = due - System.nanoTime();
+			if (wait > 0) {
+				java.util.concurrent.locks.LockSupport.parkNanos(wait);
+			}
+			long begin = System.nanoTime();
+			request.get().whenComplete((ok, failure) -> {
+				if (failure == null && Boolean.TRUE.equals(ok)) {
+					latencies.add(System.nanoTime() - begin);
+				}
+				else {
+					failures.incrementAndGet();
+				}
+				answered.countDown();
+			});
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		if (!answered.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+			throw new IllegalStateException(answered.getCount() + " requests unanswered after 60 s");
+		}
+		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+		return new Result(sorted.length / seconds, failures.get(), sorted);
+	}
+
+	/**
+	 * @param rate units of work (messages) per second
+	 * @param failures operations that failed
+	 * @param sortedLatencies each successful operation's latency, in nanoseconds, sorted
+	 */
 	record Result(double rate, long failures, long[] sortedLatencies) {
 
 		double percentileMillis(double p) {

@@ -1,0 +1,75 @@
+package dev.pipeline.bench.perf;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pipeline.local.LocalPipeline;
+
+/**
+ * The API alone: the worker is stopped, so nothing else polls the queue's emulator while
+ * the API sends to it. Closed-loop at each connection count (after a warm-up), then
+ * open-loop at half the best rate for the latency target. CPU is the API process's own
+ * (from {@code /proc}), AWS requests its own SDK counter.
+ *
+ * @param closed one result per connection count
+ * @param halfLoad the open-loop run at half the best closed-loop rate
+ */
+record ApiAlone(List<Run> closed, Run halfLoad) {
+
+	/**
+	 * @param connections concurrent clients (0 for open loop)
+	 * @param load rate, failures and latencies
+	 * @param cpuMillisPerRequest the API's CPU time per accepted request
+	 * @param awsRequestsPerMessage the API's AWS requests per accepted request
+	 */
+	record Run(int connections, Load.Result load, double cpuMillisPerRequest, double awsRequestsPerMessage) {
+	}
+
+	static ApiAlone measure(Rig rig, List<Integer> connectionCounts, Duration warmUp, Duration phase) throws Exception {
+		LocalPipeline.Service api = rig.api();
+		List<Run> closed = new ArrayList<>();
+		for (int connections : connectionCounts) {
+			Rig.progress("API alone: " + connections + " connections, " + warmUp.toSeconds() + " s warm-up, then "
+					+ phase.toSeconds() + " s");
+			Load.run(connections, warmUp, rig::postOnce);
+			closed.add(measured(rig, api, connections, () -> Load.run(connections, phase, rig::postOnce)));
+		}
+		double half = closed.stream().mapToDouble((run) -> run.load().rate()).max().orElseThrow() / 2;
+		Rig.progress(String.format("API alone: open loop at %.0f req/s (half the best rate) for %d s", half,
+				phase.toSeconds()));
+		Run open = measured(rig, api, 0,
+				() -> Load.openLoop(half, phase,
+						() -> rig.http()
+							.sendAsync(rig.ingest(), HttpResponse.BodyHandlers.discarding())
+							.thenApply((response) -> response.statusCode() == 202)));
+		return new ApiAlone(closed, open);
+	}
+
+	private static Run measured(Rig rig, LocalPipeline.Service api, int connections, LoadRun run) throws Exception {
+		long cpu = ProcessStats.cpuNanos(api.process().pid());
+		long requests = rig.awsRequests(api);
+		Load.Result load = run.run();
+		double accepted = load.sortedLatencies().length;
+		double cpuMillis = (ProcessStats.cpuNanos(api.process().pid()) - cpu) / 1e6 / accepted;
+		double aws = (rig.awsRequests(api) - requests) / accepted;
+		return new Run(connections, load, cpuMillis, aws);
+	}
+
+	@FunctionalInterface
+	private interface LoadRun {
+
+		Load.Result run() throws Exception;
+
+	}
+
+	/**
+	 * The best closed-loop run.
+	 * @return the run with the highest rate
+	 */
+	Run best() {
+		return this.closed.stream().max(java.util.Comparator.comparingDouble((run) -> run.load().rate())).orElseThrow();
+	}
+
+}
