@@ -31,9 +31,9 @@ record ApiAlone(List<Run> closed, Run halfLoad) {
 		LocalPipeline.Service api = rig.api();
 		List<Run> closed = new ArrayList<>();
 		for (int connections : connectionCounts) {
-			Rig.progress("API alone: " + connections + " connections, " + warmUp.toSeconds() + " s warm-up, then "
+			Rig.progress("API alone: " + connections + " connections, warming up until steady, then "
 					+ phase.toSeconds() + " s");
-			Load.run(connections, warmUp, rig::postOnce);
+			warmUntilSteady(rig, connections, warmUp);
 			closed.add(measured(rig, api, connections, () -> Load.run(connections, phase, rig::postOnce)));
 		}
 		double half = closed.stream().mapToDouble((run) -> run.load().rate()).max().orElseThrow() / 2;
@@ -45,6 +45,25 @@ record ApiAlone(List<Run> closed, Run halfLoad) {
 							.sendAsync(rig.ingest(), HttpResponse.BodyHandlers.discarding())
 							.thenApply((response) -> response.statusCode() == 202)));
 		return new ApiAlone(closed, open);
+	}
+
+	/**
+	 * Load in rounds of 5 s until two rounds in a row gain less than 5% on the best so
+	 * far (or {@code limit} passed). On 2 cores the JIT competes with the API for the
+	 * CPU: after 15 s the API still ran at a sixth of its steady rate, and the CPU per
+	 * request measured then was mostly compilation. The rate also pauses on its way up
+	 * (236 then 223 req/s, then 416), so one flat round is not enough.
+	 */
+	private static void warmUntilSteady(Rig rig, int connections, Duration limit) throws InterruptedException {
+		long deadline = System.nanoTime() + limit.toNanos();
+		double best = 0;
+		int flat = 0;
+		while (flat < 2 && System.nanoTime() < deadline) {
+			double rate = Load.run(connections, Duration.ofSeconds(5), rig::postOnce).rate();
+			Rig.progress(String.format("  warm-up round: %.0f req/s", rate));
+			flat = (rate > best * 1.05) ? 0 : flat + 1;
+			best = Math.max(best, rate);
+		}
 	}
 
 	private static Run measured(Rig rig, LocalPipeline.Service api, int connections, LoadRun run) throws Exception {

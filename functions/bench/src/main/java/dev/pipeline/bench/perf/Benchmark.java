@@ -25,7 +25,8 @@ public final class Benchmark {
 
 	private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
 
-	private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 15));
+	/** The longest warm-up of the API before it is measured; it ends once steady. */
+	private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 180));
 
 	private static final int DRAIN_MESSAGES = Integer.getInteger("bench.drain", 10_000);
 

@@ -63,11 +63,13 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 	}
 
 	/**
-	 * A valid {@code POST /ingest} of {@link #DATA}.
+	 * A valid {@code POST /ingest} of {@link #DATA}, failing after 10 s without an
+	 * answer.
 	 * @return the request
 	 */
 	HttpRequest ingest() {
 		return HttpRequest.newBuilder(this.pipeline.apiUrl().resolve("/ingest"))
+			.timeout(Duration.ofSeconds(10))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers
 				.ofString("{\"token\":\"" + this.pipeline.token() + "\",\"data\":" + DATA + "}"))
