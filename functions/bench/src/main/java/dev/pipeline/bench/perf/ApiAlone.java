@@ -33,7 +33,8 @@ record ApiAlone(List<Run> closed, Run halfLoad) {
 		for (int connections : connectionCounts) {
 			Rig.progress("API alone: " + connections + " connections, warming up until steady, then "
 					+ phase.toSeconds() + " s");
-			warmUntilSteady(rig, connections, warmUp);
+			// The first count warms the JIT; the next starts warm.
+			warmUntilSteady(rig, connections, closed.isEmpty() ? Duration.ofSeconds(90) : Duration.ZERO, warmUp);
 			closed.add(measured(rig, api, connections, () -> Load.run(connections, phase, rig::postOnce)));
 		}
 		double half = closed.stream().mapToDouble((run) -> run.load().rate()).max().orElseThrow() / 2;
@@ -49,16 +50,20 @@ record ApiAlone(List<Run> closed, Run halfLoad) {
 
 	/**
 	 * Load in rounds of 5 s until two rounds in a row gain less than 5% on the best so
-	 * far (or {@code limit} passed). On 2 cores the JIT competes with the API for the
-	 * CPU: after 15 s the API still ran at a sixth of its steady rate, and the CPU per
-	 * request measured then was mostly compilation. The rate also pauses on its way up
-	 * (236 then 223 req/s, then 416), so one flat round is not enough.
+	 * far, but for at least {@code minimum} (and at most {@code limit}). On 2 cores the
+	 * JIT competes with the API for the CPU: after 15 s the API still ran at a sixth of
+	 * its steady rate, and the CPU per request measured then was mostly compilation. The
+	 * rate climbs in steps with flat stretches between them (380, 359, 356 req/s in one
+	 * run, where another went on to 964 after 75 s), so flat rounds alone do not prove it
+	 * warm.
 	 */
-	private static void warmUntilSteady(Rig rig, int connections, Duration limit) throws InterruptedException {
-		long deadline = System.nanoTime() + limit.toNanos();
+	private static void warmUntilSteady(Rig rig, int connections, Duration minimum, Duration limit)
+			throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + limit.toNanos();
 		double best = 0;
 		int flat = 0;
-		while (flat < 2 && System.nanoTime() < deadline) {
+		while ((flat < 2 || System.nanoTime() - start < minimum.toNanos()) && System.nanoTime() < deadline) {
 			double rate = Load.run(connections, Duration.ofSeconds(5), rig::postOnce).rate();
 			Rig.progress(String.format("  warm-up round: %.0f req/s", rate));
 			flat = (rate > best * 1.05) ? 0 : flat + 1;

@@ -53,8 +53,9 @@ final class Report {
 		report.head(machine, phase);
 		report.ceilings(ceilings);
 		report.section("Each service alone",
-				"The API with the worker stopped, measured once warm: it runs under load in rounds of 5 s until "
-						+ "two rounds in a row gain less than 5% on the best. Then the worker with the API idle: it drains a queue "
+				"The API with the worker stopped, measured once warm: it runs under load in rounds of 5 s, for at "
+						+ "least 90 s at the first connection count, until two rounds in a row gain less than 5% on the "
+						+ "best. Then the worker with the API idle: it drains a queue "
 						+ "filled while it was stopped (its warm-up), then a second one, which is measured. CPU is "
 						+ "each process's own user + system time from `/proc`, per message it handled; AWS requests "
 						+ "are its SDK interceptor's counter (`aws.requests`).",
