@@ -91,9 +91,10 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 	 * @return the count so far
 	 */
 	long awsRequests(LocalPipeline.Service service) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(service.managementUrl().resolve("/actuator/metrics/aws.requests")).build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(service.managementUrl().resolve("/actuator/metrics/aws.requests"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException(service.name() + " has no aws.requests metric: " + response.statusCode());
 		}
