@@ -37,6 +37,8 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
 	/** A typical message's data: ~200 bytes. */
 	static final String DATA = "{\"email_subject\":\"Quarterly report\",\"email_sender\":\"alice@example.com\","
 			+ "\"email_timestream\":\"1764201600\",\"email_content\":\"Numbers attached, see you on Monday.\"}";
@@ -91,7 +93,8 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 	 * @return the count so far
 	 */
 	long awsRequests(LocalPipeline.Service service) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.http
+		// Its own client: the load's client may have thousands of requests in flight.
+		HttpResponse<String> response = METRICS
 			.send(HttpRequest.newBuilder(service.managementUrl().resolve("/actuator/metrics/aws.requests"))
 				.timeout(Duration.ofSeconds(30))
 				.build(), HttpResponse.BodyHandlers.ofString());
