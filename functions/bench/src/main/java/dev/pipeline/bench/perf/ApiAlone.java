@@ -1,6 +1,5 @@
 package dev.pipeline.bench.perf;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +40,7 @@ record ApiAlone(List<Run> closed, Run halfLoad) {
 		Rig.progress(String.format("API alone: open loop at %.0f req/s (half the best rate) for %d s", half,
 				phase.toSeconds()));
 		Run open = measured(rig, api, 0,
-				() -> Load.openLoop(half, phase,
-						() -> rig.http()
-							.sendAsync(rig.ingest(), HttpResponse.BodyHandlers.discarding())
-							.thenApply((response) -> response.statusCode() == 202)));
+				() -> Load.openLoop(half, phase, Rig.OPEN_LOOP_CONNECTIONS, (due) -> rig.postOnce() > 0));
 		return new ApiAlone(closed, open);
 	}
 

@@ -37,6 +37,12 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/**
+	 * The connections an open loop sends over: as many as a load balancer might keep to
+	 * one target, and well within the API's limit of 512.
+	 */
+	static final int OPEN_LOOP_CONNECTIONS = 64;
+
 	private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	/** A typical message's data: ~200 bytes. */

@@ -20,9 +20,10 @@ import dev.pipeline.local.LocalPipeline;
 
 /**
  * The whole pipeline: the API and the worker both running, clients posting open-loop at
- * half the API's best rate alone. Each 202's key is matched to the object appearing in
- * the bucket's folder (watched, not polled), which gives the end-to-end latency; the AWS
- * requests and CPU of both services are divided by the messages stored.
+ * half the API's best rate alone (at most {@link Rig#OPEN_LOOP_CONNECTIONS} in flight).
+ * Each 202's key is matched to the object appearing in the bucket's folder (watched, not
+ * polled), which gives the end-to-end latency; the AWS requests and CPU of both services
+ * are divided by the messages stored.
  *
  * @param rate requests per second offered
  * @param post POST to 202
@@ -54,18 +55,14 @@ record WholePipeline(double rate, Load.Result post, long[] endToEnd, long sent, 
 			Thread watch = new Thread(() -> watch(watcher, seenAt), "watch");
 			watch.setDaemon(true);
 			watch.start();
-			Load.Result post = Load.openLoop(rate, phase, () -> {
-				long begin = System.nanoTime();
-				return rig.http()
-					.sendAsync(rig.ingest(), HttpResponse.BodyHandlers.ofString())
-					.thenApply((response) -> {
-						if (response.statusCode() != 202) {
-							return false;
-						}
-						String key = Rig.JSON.readTree(response.body()).get("key").asString();
-						sentAt.put(key.substring(key.lastIndexOf('/') + 1), begin);
-						return true;
-					});
+			Load.Result post = Load.openLoop(rate, phase, Rig.OPEN_LOOP_CONNECTIONS, (due) -> {
+				HttpResponse<String> response = rig.http().send(rig.ingest(), HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 202) {
+					return false;
+				}
+				String key = Rig.JSON.readTree(response.body()).get("key").asString();
+				sentAt.put(key.substring(key.lastIndexOf('/') + 1), due);
+				return true;
 			});
 			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 			while (!seenAt.keySet().containsAll(sentAt.keySet()) && System.nanoTime() < deadline) {
