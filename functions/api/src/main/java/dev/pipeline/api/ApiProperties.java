@@ -73,9 +73,10 @@ public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultVal
 	 * start
 	 * @param connections {@code INGEST_QUEUE_CONNECTIONS}: most concurrent SQS HTTP
 	 * connections
-	 * @param linger {@code INGEST_QUEUE_LINGER}: how long a message may wait to share a
-	 * {@code SendMessageBatch} with others (a full batch of 10 goes at once); {@code 0}
-	 * sends each message alone
+	 * @param linger {@code INGEST_QUEUE_LINGER}: the longest a message waits, while
+	 * another send is in flight, to share a {@code SendMessageBatch}; it goes sooner when
+	 * that send completes or ten are waiting, and at once when no send is in flight;
+	 * {@code 0} sends each message alone
 	 */
 	public record Queue(@NotBlank @DefaultValue("emails") String name,
 			@Min(1) @Max(4096) @DefaultValue("64") int connections, @NotNull @DefaultValue("5ms") Duration linger) {

@@ -3,7 +3,6 @@ package dev.pipeline.api.queue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,17 +25,16 @@ import org.springframework.stereotype.Component;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.batchmanager.SqsAsyncBatchManager;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Publishes accepted data to the SQS queue. Concurrent requests share
- * {@code SendMessageBatch} calls: a message waits at most the configured linger for
- * others, and a full batch of 10 goes at once; each request still gets its own message id
- * or failure. The queue's URL is looked up by name in the background at start, retried
+ * {@code SendMessageBatch} calls ({@link SendBatcher}): a message goes at once when no
+ * send is in flight, and otherwise waits for the send to complete, for nine others or for
+ * the configured linger, whichever comes first; each request still gets its own message
+ * id or failure. The queue's URL is looked up by name in the background at start, retried
  * until found.
  */
 @Component
@@ -61,7 +59,7 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private final SqsAsyncClient sqs;
 
-	private final SqsAsyncBatchManager batches;
+	private final SendBatcher batches;
 
 	private final String queueName;
 
@@ -84,11 +82,7 @@ public class QueuePublisher implements SmartLifecycle {
 		this.sqs = sqs;
 		Duration linger = properties.queue().linger();
 		this.batches = linger.isZero() ? null
-				: SqsAsyncBatchManager.builder()
-					.client(sqs)
-					.scheduledExecutor(Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")))
-					.overrideConfiguration((config) -> config.maxBatchSize(10).sendRequestFrequency(linger))
-					.build();
+				: new SendBatcher(sqs, linger, Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")));
 		this.queueName = properties.queue().name();
 		this.bodyLimit = properties.body().limit().toBytes();
 		this.publishTimer = Timer.builder("ingest.publish")
@@ -110,28 +104,22 @@ public class QueuePublisher implements SmartLifecycle {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
 		checkAcceptable(body);
-		SendMessageRequest request = SendMessageRequest.builder()
-			.queueUrl(url)
-			.messageBody(body)
-			.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
-					MessageAttributeValue.builder()
-						.dataType("String")
-						.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-						.build()))
-			.build();
+		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
+				MessageAttributeValue.builder()
+					.dataType("String")
+					.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
+					.build());
 		Timer.Sample sample = Timer.start();
 		try {
-			CompletableFuture<SendMessageResponse> sent = (this.batches != null) ? this.batches.sendMessage(request)
-					: this.sqs.sendMessage(request);
-			return sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).messageId();
+			CompletableFuture<String> sent = (this.batches != null) ? this.batches.send(url, body, attributes)
+					: this.sqs
+						.sendMessage((request) -> request.queueUrl(url).messageBody(body).messageAttributes(attributes))
+						.thenApply(SendMessageResponse::messageId);
+			return sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException | SdkException ex) {
 			throw new QueueUnavailableException("The queue refused the message",
 					(ex instanceof ExecutionException) ? ex.getCause() : ex);
-		}
-		catch (CancellationException ex) {
-			// The sender was closed with the send pending (the process is stopping).
-			throw new QueueUnavailableException("The send was cancelled", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
