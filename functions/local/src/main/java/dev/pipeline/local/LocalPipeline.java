@@ -196,6 +196,10 @@ public final class LocalPipeline implements AutoCloseable {
 		int managementPort = freePort();
 		env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
 		env.put(ParentWatch.ENV, "true");
+		// As the image's start command does (functions/image/assemble.sh), unless set.
+		if (System.getenv("MALLOC_ARENA_MAX") == null) {
+			env.put("MALLOC_ARENA_MAX", "2");
+		}
 		ProcessBuilder builder = new ProcessBuilder(ownSession(command)).inheritIO()
 			// Held open by this process: the service stops when it reads end of input,
 			// that is when this launcher is gone, however it ended (ParentWatch).

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.awspring.cloud.sqs.listener.MessageListener;
@@ -29,9 +29,9 @@ class BatchPersister implements MessageListener<String> {
 
 	private final Consumer<Message<String>> persist;
 
-	private final ExecutorService uploads;
+	private final Executor uploads;
 
-	BatchPersister(Consumer<Message<String>> persist, ExecutorService uploads) {
+	BatchPersister(Consumer<Message<String>> persist, Executor uploads) {
 		this.persist = persist;
 		this.uploads = uploads;
 	}
