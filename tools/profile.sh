@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Profiles both services with JFR (not part of the tests): the API under 16 clients for 30 s,
-# then the worker draining a filled queue (default 20,000 messages). Prints where the CPU
+# Profiles both services with JFR (not part of the tests), each once warm: the API under 16
+# clients for 2 min unrecorded then 30 s recorded, then the worker draining a filled queue
+# (default 20,000 messages) unrecorded, then a second one recorded. Prints where the CPU
 # samples fall for each; the recordings stay in functions/bench/target/profile/ for
 # `jfr view hot-methods <file>` or JDK Mission Control. Uses JDK 25 when installed.
 set -euo pipefail

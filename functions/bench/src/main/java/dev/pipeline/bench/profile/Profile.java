@@ -29,14 +29,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * {@code tools/profile.sh}: a JFR recording of each service under its own load, and where
- * their CPU samples fall. The API takes 16 clients for 30 s (the worker stopped); then
- * the queue is filled to {@code messages} and the worker drains it. Both run with
- * {@code -XX:StartFlightRecording} (settings {@code profile}), dumped when they stop.
+ * their CPU samples fall, once each is warm. The API takes 16 clients for two minutes,
+ * unrecorded (on 2 cores its rate climbs for about that long while the JIT compiles),
+ * then 30 s more, recorded (the worker stopped). The worker drains a filled queue of
+ * {@code messages}, unrecorded, then a second one, recorded. Recordings use JFR's
+ * {@code profile} settings, started and dumped with {@code jcmd}.
  */
 public final class Profile {
 
 	/** Areas of the code a sample's stack can pass through (a sample counts for each). */
 	static final Map<String, Pattern> AREAS = areas();
+
+	private static final Duration API_WARM_UP = Duration.ofSeconds(120);
 
 	private Profile() {
 	}
@@ -52,36 +56,70 @@ public final class Profile {
 		Files.createDirectories(work);
 		Files.deleteIfExists(work.resolve("api.jfr"));
 		Files.deleteIfExists(work.resolve("worker.jfr"));
-		String record = "-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=";
 		LocalPipeline.Settings settings = LocalPipeline.Settings
 			.of(root, work.resolve("s3-" + Instant.now().toEpochMilli()), "profile-token", LocalPipeline.Ports.any())
 			.withLogs(work)
-			.withEnvironment(Map.of("JAVA_TOOL_OPTIONS", record + work.resolve("api.jfr")),
-					Map.of("JAVA_TOOL_OPTIONS", record + work.resolve("worker.jfr")));
+			.withEnvironment(Map.of("LOGGING_LEVEL_DEV_PIPELINE", "warn"),
+					Map.of("LOGGING_LEVEL_DEV_PIPELINE", "warn"));
 		try (LocalPipeline pipeline = LocalPipeline.start(settings)) {
 			pipeline.stopWorker();
+			long warm = loadApi(pipeline, 16, API_WARM_UP);
+			System.out.printf("api: warm-up, %,d accepted in %d s (%.0f/s), not recorded%n", warm,
+					API_WARM_UP.toSeconds(), warm / (double) API_WARM_UP.toSeconds());
+			long api = pipeline.services().get(1).process().pid();
+			jcmd(api, "JFR.start", "name=profile", "settings=profile");
 			long accepted = loadApi(pipeline, 16, Duration.ofSeconds(30));
-			System.out.printf("api: %,d accepted in 30 s by 16 clients (%.0f/s), worker stopped%n", accepted,
+			jcmd(api, "JFR.dump", "name=profile", "filename=" + work.resolve("api.jfr"));
+			System.out.printf("api: %,d accepted in 30 s by 16 clients (%.0f/s), worker stopped, recorded%n", accepted,
 					accepted / 30.0);
 			try (SqsClient sqs = SqsClient.builder()
 				.endpointOverride(pipeline.sqsEndpoint())
 				.region(Aws.REGION)
 				.credentialsProvider(Aws.CREDENTIALS)
 				.build()) {
-				fill(sqs, pipeline.queues().url(), messages - accepted);
+				// What the API accepted, topped up to at least `messages`.
+				fill(sqs, pipeline.queues().url(), Math.max(0, messages - warm - accepted));
+				long queued = pipeline.queueDepth(pipeline.queues().url());
 				Duration healthy = pipeline.restartWorker().awaitHealthy(Duration.ofSeconds(90));
+				System.out.printf("worker: warm-up, %,d messages drained (%.0f/s; healthy after %d ms), not recorded%n",
+						queued, queued / drain(pipeline), healthy.toMillis());
+				long worker = pipeline.services().get(0).process().pid();
+				// Recorded from before the fill: the worker drains while the queue fills.
+				jcmd(worker, "JFR.start", "name=profile", "settings=profile");
 				long start = System.nanoTime();
-				while (pipeline.queueDepth(pipeline.queues().url()) > 0) {
-					TimeUnit.MILLISECONDS.sleep(200);
-				}
+				fill(sqs, pipeline.queues().url(), messages);
+				drain(pipeline);
 				double seconds = (System.nanoTime() - start) / 1e9;
-				System.out.printf(
-						"worker: %,d messages drained in %.1f s after healthy (%.0f/s; healthy after %d ms)%n",
-						messages, seconds, messages / seconds, healthy.toMillis());
+				jcmd(worker, "JFR.dump", "name=profile", "filename=" + work.resolve("worker.jfr"));
+				System.out.printf("worker: %,d messages filled and drained in %.1f s (%.0f/s), recorded%n", messages,
+						seconds, messages / seconds);
 			}
 		}
 		summarize(work.resolve("api.jfr"));
 		summarize(work.resolve("worker.jfr"));
+	}
+
+	/** Waits until the queue is empty; returns how long that took, in seconds. */
+	private static double drain(LocalPipeline pipeline) throws InterruptedException {
+		long start = System.nanoTime();
+		while (pipeline.queueDepth(pipeline.queues().url()) > 0) {
+			TimeUnit.MILLISECONDS.sleep(200);
+		}
+		return (System.nanoTime() - start) / 1e9;
+	}
+
+	/** Runs the JDK's {@code jcmd} on a service, failing if it does. */
+	private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+		List<String> line = new ArrayList<>();
+		line.add(Path.of(LocalPipeline.Settings.java()).resolveSibling("jcmd").toString());
+		line.add(Long.toString(pid));
+		line.addAll(List.of(command));
+		Process process = new ProcessBuilder(line).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		if (process.waitFor() != 0) {
+			throw new IllegalStateException("jcmd failed: " + line);
+		}
 	}
 
 	private static long loadApi(LocalPipeline pipeline, int clients, Duration duration) throws InterruptedException {
@@ -196,6 +234,8 @@ public final class Profile {
 		areas.put("awspring SQS listener", Pattern.compile("io\\.awspring\\."));
 		areas.put("Tomcat", Pattern.compile("org\\.apache\\.(coyote|catalina|tomcat)\\."));
 		areas.put("Spring MVC", Pattern.compile("org\\.springframework\\.web\\."));
+		areas.put("servlet async dispatch (function-web answers with a Mono)",
+				Pattern.compile("AsyncContextImpl|WebAsyncManager"));
 		areas.put("Spring Cloud Function", Pattern.compile("org\\.springframework\\.cloud\\.function\\."));
 		areas.put("logging", Pattern.compile("ch\\.qos\\.logback|org\\.springframework\\.boot\\.logging"));
 		areas.put("Micrometer", Pattern.compile("io\\.micrometer\\."));
