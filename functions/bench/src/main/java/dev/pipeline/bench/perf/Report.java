@@ -61,8 +61,8 @@ final class Report {
 						+ "are its SDK interceptor's counter (`aws.requests`).",
 				report.alone(ceilings, api, worker, rssAfterLoad));
 		report.section("Whole pipeline",
-				"Both services running, clients posting open-loop at half the API's best rate alone, capped at the "
-						+ "worker's drain rate alone; every 202's key "
+				"Both services running, clients posting open-loop at half the API's best rate alone, capped at "
+						+ "70% of the worker's drain rate alone; every 202's key "
 						+ "is matched to its object appearing in the bucket's folder.",
 				report.whole(whole));
 		report.section("Start-up", "Launch to `GET /health` 200, median of the runs.", report.starts(starts));
