@@ -110,9 +110,9 @@ class ConnectionLimitTests {
 	}
 
 	@Test
-	void theApplicationHoldsAtMost512ConnectionsByDefault() throws IOException {
+	void theApplicationHoldsAtMost1024ConnectionsByDefault() throws IOException {
 		String yaml = new ClassPathResource("application.yaml").getContentAsString(StandardCharsets.UTF_8);
-		assertThat(yaml).containsPattern("(?m)^  tomcat:(\\n    .*)*\\n    max-connections: 512$");
+		assertThat(yaml).containsPattern("(?m)^  tomcat:(\\n    .*)*\\n    max-connections: 1024$");
 	}
 
 	private boolean healthy() throws IOException {

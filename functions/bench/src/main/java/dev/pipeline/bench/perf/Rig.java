@@ -39,7 +39,7 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 
 	/**
 	 * The connections an open loop sends over: as many as a load balancer might keep to
-	 * one target, and well within the API's limit of 512.
+	 * one target, and well within the API's limit of 1,024.
 	 */
 	static final int OPEN_LOOP_CONNECTIONS = 64;
 
