@@ -139,6 +139,18 @@ final class SendBatcher implements AutoCloseable {
 	}
 
 	private void dispatch(List<Pending> batch) {
+		try {
+			send(batch).whenComplete((response, failure) -> completed());
+		}
+		catch (RuntimeException ex) {
+			// The client refused the call outright (closed, say): fail these messages
+			// and keep counting right, or every later message would wait for the linger.
+			batch.forEach((message) -> message.messageId().completeExceptionally(ex));
+			completed();
+		}
+	}
+
+	private CompletableFuture<?> send(List<Pending> batch) {
 		CompletableFuture<?> sent;
 		if (batch.size() == 1) {
 			Pending message = batch.get(0);
@@ -187,7 +199,7 @@ final class SendBatcher implements AutoCloseable {
 					}
 				});
 		}
-		sent.whenComplete((response, failure) -> completed());
+		return sent;
 	}
 
 	private static SqsException failure(BatchResultErrorEntry error) {

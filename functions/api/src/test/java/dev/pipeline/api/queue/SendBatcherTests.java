@@ -145,6 +145,29 @@ class SendBatcherTests {
 		assertThat(emulator.depth(queueUrl)).isEqualTo(2);
 	}
 
+	@Test
+	void aCallTheClientRefusesOutrightFailsItsMessagesAndLeavesNothingInFlight() {
+		// No network here: a client whose every call throws before sending anything.
+		SqsAsyncClient refusing = new SqsAsyncClient() {
+
+			@Override
+			public String serviceName() {
+				return "sqs";
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		SendBatcher batcher = new SendBatcher(refusing, LONG_LINGER, Executors.newSingleThreadScheduledExecutor());
+		this.resources.add(batcher);
+		for (int i = 0; i < 3; i++) {
+			CompletableFuture<String> id = batcher.send("http://queue", "{\"n\":" + i + "}", ATTRIBUTES);
+			assertThat(id).as("message %d fails at once, not after the linger", i).isCompletedExceptionally();
+		}
+	}
+
 	private DelayingProxy proxy(Duration sendDelay) {
 		DelayingProxy proxy = DelayingProxy.start(emulator.endpoint(),
 				(operation) -> operation.startsWith("AmazonSQS.SendMessage") && !sendDelay.isZero(), sendDelay);
