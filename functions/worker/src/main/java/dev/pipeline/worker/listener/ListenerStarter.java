@@ -80,7 +80,8 @@ public class ListenerStarter implements SmartLifecycle {
 		this.properties = properties;
 		boolean virtual = Threading.VIRTUAL.isActive(environment);
 		// On JDK 21+ the batches and their uploads run on virtual threads: 64 pooled
-		// platform threads of each kept ~20 MiB of stacks resident after a drain.
+		// platform threads of each kept ~20 MiB of stacks resident after a drain. The
+		// container still bounds them: at most `concurrency` messages in process.
 		this.uploads = virtual ? virtualThreads("upload-")
 				: Executors.newFixedThreadPool(properties.queue().concurrency(), threads("upload-"));
 		Consumer<Message<String>> persist = Objects.requireNonNull(
