@@ -8,13 +8,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,10 +31,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -76,6 +83,35 @@ class IngestApiTests {
 	@Autowired
 	MeterRegistry meters;
 
+	@Autowired
+	List<DispatcherType> dispatches;
+
+	/**
+	 * Records how each {@code /ingest} request is dispatched, asynchronous re-dispatches
+	 * included.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Dispatches {
+
+		@Bean
+		List<DispatcherType> dispatches() {
+			return new CopyOnWriteArrayList<>();
+		}
+
+		@Bean
+		FilterRegistrationBean<Filter> dispatchRecorder(List<DispatcherType> dispatches) {
+			Filter recorder = (request, response, chain) -> {
+				dispatches.add(request.getDispatcherType());
+				chain.doFilter(request, response);
+			};
+			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(recorder);
+			registration.addUrlPatterns("/ingest");
+			registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+			return registration;
+		}
+
+	}
+
 	@DynamicPropertySource
 	static void emulators(DynamicPropertyRegistry registry) {
 		ssm.putSecureString(PARAMETER, TOKEN);
@@ -120,6 +156,17 @@ class IngestApiTests {
 		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").format(LocalDate.ofInstant(ingestedAt, ZoneOffset.UTC));
 		assertThat(accepted.get("key").asString()).isEqualTo("emails/" + day + "/" + messageId + ".json");
 		assertThat(accepted.propertyNames()).containsExactlyInAnyOrder("messageId", "key");
+	}
+
+	@Test
+	void answersAcceptedRequestsOnTheirFirstDispatch() {
+		this.dispatches.clear();
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600}"));
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(json(response).get("messageId").asString()).isNotBlank();
+		assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+		assertThat(this.dispatches).containsExactly(DispatcherType.REQUEST);
+		assertThat(drain(sqs, queueUrl)).hasSize(1);
 	}
 
 	@Test
