@@ -5,7 +5,8 @@
 #
 #   assemble.sh extract JAR DIR   Spring Boot's extracted layout in DIR (DIR/app.jar with
 #                                 DIR/lib), the JVM options and DIR/start, the command
-#                                 that runs the service.
+#                                 that runs the service. A jar built with Spring AOT
+#                                 processing (-Paot) starts its generated context.
 #   assemble.sh train DIR         A training run that starts the context and exits, and
 #                                 writes the JDK AOT cache DIR/app.aot (JDK 25+), which
 #                                 DIR/start then uses. Run it where the image runs: the
@@ -21,7 +22,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 java="${JAVA:-java}"
 
 usage() {
-	sed -n '5,17p' "$0" >&2
+	sed -n '5,18p' "$0" >&2
 	exit 2
 }
 
@@ -36,6 +37,11 @@ extract() {
 	"$java" -Djarmode=tools -jar "$work/app.jar" extract --destination "$dir" --force
 	rm -rf "$work"
 	cp "$here/../jvm.options" "$dir/jvm.options"
+	# Spring AOT names the generated context after the application class; the zip's file
+	# names are stored as plain text, so grep finds it without unzip (not in the JRE image).
+	if grep -q '__ApplicationContextInitializer\.class' "$dir/app.jar"; then
+		echo "-Dspring.aot.enabled=true" >> "$dir/jvm.options"
+	fi
 	cat > "$dir/start" <<'START'
 #!/bin/sh
 # Starts the service with its JVM options, and the AOT cache when the image has one.

@@ -2,8 +2,11 @@ package dev.pipeline.local;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +48,8 @@ class ImageAssemblyTests {
 
 	static final String BUCKET = "image-assembly-tests";
 
+	static final String GENERATED = "__ApplicationContextInitializer.class";
+
 	@TempDir
 	static Path work;
 
@@ -81,7 +86,7 @@ class ImageAssemblyTests {
 	void assemblesAnImageFolderWhoseStartCommandRunsTheWorkerWithTheAotCache() throws Exception {
 		Path app = work.resolve("app");
 		Path tmp = work.resolve("tmp");
-		assemble("extract", LocalPipeline.Settings.jar(ROOT, "worker").toString(), app.toString());
+		assemble("extract", workerJar(false).toString(), app.toString());
 		assemble("train", app.toString());
 		assemble("tmp", tmp.toString());
 
@@ -141,6 +146,40 @@ class ImageAssemblyTests {
 			// for it.
 			worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
+	}
+
+	@Test
+	void startsTheGeneratedContextOnlyWhenTheJarWasBuiltWithSpringAot() throws Exception {
+		Path plain = work.resolve("plain");
+		assemble("extract", workerJar(false).toString(), plain.toString());
+		assertThat(Files.readString(plain.resolve("jvm.options")))
+			.isEqualTo(Files.readString(ROOT.resolve("functions/jvm.options")));
+
+		Path aot = work.resolve("aot");
+		assemble("extract", workerJar(true).toString(), aot.toString());
+		assertThat(Files.readString(aot.resolve("jvm.options")))
+			.isEqualTo(Files.readString(ROOT.resolve("functions/jvm.options")) + "-Dspring.aot.enabled=true\n");
+	}
+
+	/**
+	 * A copy of the worker's jar with or without what {@code -Paot} adds to it, as far as
+	 * the script looks: the generated context's initializer.
+	 */
+	private static Path workerJar(boolean springAot) throws IOException {
+		Path copy = work.resolve(springAot ? "worker-aot.jar" : "worker-plain.jar");
+		Files.copy(LocalPipeline.Settings.jar(ROOT, "worker"), copy, StandardCopyOption.REPLACE_EXISTING);
+		try (FileSystem jar = FileSystems.newFileSystem(copy)) {
+			Path classes = jar.getPath("BOOT-INF/classes");
+			try (Stream<Path> files = Files.walk(classes)) {
+				for (Path generated : files.filter((file) -> file.toString().endsWith(GENERATED)).toList()) {
+					Files.delete(generated);
+				}
+			}
+			if (springAot) {
+				Files.write(classes.resolve("dev/pipeline/worker/WorkerApplication" + GENERATED), new byte[] { 0 });
+			}
+		}
+		return copy;
 	}
 
 	private static void assemble(String... arguments) throws IOException, InterruptedException {

@@ -198,12 +198,28 @@ final class Report {
 			Duration cached = StartTimes.median(start.cached());
 			rows.add(Row.of(start.service() + ", fat jar",
 					fat.toMillis() + " ms (runs " + millis(start.fatJar()) + ")"));
-			double ratio = (double) cached.toMillis() / fat.toMillis();
-			rows.add(new Row(start.service() + ", extracted + " + start.cache(),
-					cached.toMillis() + " ms (runs " + millis(start.cached()) + ")", "the fat jar", percent(ratio),
-					"≤ 40%; < 1.5 s", ratio <= 0.4 && cached.toMillis() < 1500));
+			rows.add(startRow(start.service() + ", extracted + " + start.cache(), start.cached(), fat,
+					start.springAot().isEmpty()));
+			if (!start.springAot().isEmpty()) {
+				rows.add(startRow(start.service() + ", extracted + " + start.cache() + " + Spring AOT (as the images)",
+						start.springAot(), fat, true));
+			}
 		}
 		return rows;
+	}
+
+	/**
+	 * A fast start against the fat jar; the target applies to the way the images start.
+	 */
+	private Row startRow(String figure, List<Duration> runs, Duration fat, boolean asTheImages) {
+		Duration median = StartTimes.median(runs);
+		double ratio = (double) median.toMillis() / fat.toMillis();
+		String measured = median.toMillis() + " ms (runs " + millis(runs) + ")";
+		if (!asTheImages) {
+			return new Row(figure, measured, "the fat jar", percent(ratio), "", null);
+		}
+		return new Row(figure, measured, "the fat jar", percent(ratio), "≤ 40%; < 1.5 s",
+				ratio <= 0.4 && median.toMillis() < 1500);
 	}
 
 	private void section(String title, String intro, List<Row> rows) {
