@@ -10,9 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
@@ -40,7 +38,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -85,9 +82,6 @@ class IngestApiTests {
 
 	@Autowired
 	MeterRegistry meters;
-
-	@Autowired
-	Environment environment;
 
 	@Autowired
 	List<DispatcherType> dispatches;
@@ -173,21 +167,6 @@ class IngestApiTests {
 		assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
 		assertThat(this.dispatches).containsExactly(DispatcherType.REQUEST);
 		assertThat(drain(sqs, queueUrl)).hasSize(1);
-	}
-
-	@Test
-	void keepsTheSettingsItMappedOnceStarted() {
-		// Under a relaxed name, so that only the mapping that is now kept could find it.
-		String relaxed = "ingest.Settled-Probe-" + UUID.randomUUID().toString().substring(0, 8);
-		String canonical = relaxed.toLowerCase(Locale.ROOT);
-		assertThat(this.environment.getProperty(canonical)).isNull();
-		System.setProperty(relaxed, "set after start-up");
-		try {
-			assertThat(this.environment.getProperty(canonical)).isNull();
-		}
-		finally {
-			System.clearProperty(relaxed);
-		}
 	}
 
 	@Test
