@@ -1,12 +1,12 @@
 package dev.pipeline.bench.perf;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipFile;
 
 import dev.pipeline.local.LocalPipeline;
 
@@ -39,13 +39,14 @@ record StartTimes(String service, String cache, List<Duration> fatJar, List<Dura
 			Rig.progress("Start time: " + module + " as a fat jar, run " + (i + 1));
 			fat.add(startOnce(rig, module, LocalPipeline.Settings.javaJar(jar)));
 		}
+		// The image's layout, from the image's own script (functions/image/assemble.sh),
+		// which also tells whether the jar starts a Spring AOT context.
 		Path extracted = work.resolve(module + "-extracted");
-		exec(List.of(LocalPipeline.Settings.java(), "-Djarmode=tools", "-jar", jar.toString(), "extract",
-				"--destination", extracted.toString()));
-		Path app = extracted.resolve(jar.getFileName());
+		assemble(root, "extract", jar.toString(), extracted.toString());
+		Path app = extracted.resolve("app.jar");
 		List<Duration> cached = startCached(rig, work, module, module, app, List.of(), runs);
 		List<Duration> springAot = List.of();
-		if (springAotProcessed(app)) {
+		if (Files.readAllLines(extracted.resolve("jvm.options")).contains(SPRING_AOT)) {
 			springAot = startCached(rig, work, module, module + "-spring-aot", app, List.of(SPRING_AOT), runs);
 		}
 		return new StartTimes(module, aot ? "JDK AOT cache" : "AppCDS", fat, cached, springAot);
@@ -83,15 +84,6 @@ record StartTimes(String service, String cache, List<Duration> fatJar, List<Dura
 		return times;
 	}
 
-	/**
-	 * Whether Spring AOT processing generated the application's context into the jar.
-	 */
-	static boolean springAotProcessed(Path jar) throws IOException {
-		try (ZipFile zip = new ZipFile(jar.toFile())) {
-			return zip.stream().anyMatch((entry) -> entry.getName().endsWith("__ApplicationContextInitializer.class"));
-		}
-	}
-
 	private static Duration startOnce(Rig rig, String module, List<String> command) {
 		LocalPipeline.Service service = rig.pipeline().launch(module + "-start", command, module.equals("api"));
 		try {
@@ -102,11 +94,14 @@ record StartTimes(String service, String cache, List<Duration> fatJar, List<Dura
 		}
 	}
 
-	private static void exec(List<String> command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		if (process.waitFor() != 0) {
+	private static void assemble(Path root, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("bash", "functions/image/assemble.sh"));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+		builder.environment().put("JAVA", LocalPipeline.Settings.java());
+		if (builder.start().waitFor() != 0) {
 			throw new IllegalStateException("Failed: " + command);
 		}
 	}
