@@ -154,6 +154,18 @@ data "aws_iam_policy_document" "deploy" {
     resources = [for service in each.value.services : "arn:${local.partition}:ecs:${local.region}:${local.account}:service/${each.value.cluster}/${service}"]
   }
 
+  # wait_for_steady_state: provider 6.x follows the deployment an update started
+  # (ListServiceDeployments on the service, DescribeServiceDeployments on the service and
+  # the deployment, whose ARN ends in an id ECS chooses).
+  statement {
+    sid     = "WatchServiceDeployments"
+    actions = ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"]
+    resources = flatten([for service in each.value.services : [
+      "arn:${local.partition}:ecs:${local.region}:${local.account}:service/${each.value.cluster}/${service}",
+      "arn:${local.partition}:ecs:${local.region}:${local.account}:service-deployment/${each.value.cluster}/${service}/*",
+    ]])
+  }
+
   statement {
     sid       = "PassServiceRoles"
     actions   = ["iam:PassRole"]
@@ -201,11 +213,40 @@ data "aws_iam_policy_document" "deploy" {
     resources = flatten([for function in each.value.functions : [function, "${function}:*"]])
   }
 
-  # The worker's queue trigger; a mapping's ARN carries an id AWS chooses.
+  # Every deploy retags the function with the jar it runs (the Artifact tag of
+  # modules/lambda-function). The provider sends only the tags that changed, and the key
+  # stays, so nothing is untagged; no other tag may be set.
+  statement {
+    sid       = "RetagFunctions"
+    actions   = ["lambda:TagResource"]
+    resources = each.value.functions
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = ["Artifact"]
+    }
+  }
+
+  # The worker's queue trigger, read on every refresh with its tags. A mapping's ARN
+  # carries an id AWS chooses: the tags root.hcl puts on every resource (default_tags)
+  # keep each role to its own environment's mappings.
   statement {
     sid       = "ReadQueueTriggers"
-    actions   = ["lambda:GetEventSourceMapping"]
+    actions   = ["lambda:GetEventSourceMapping", "lambda:ListTags"]
     resources = ["arn:${local.partition}:lambda:${local.region}:${local.account}:event-source-mapping:*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Project"
+      values   = [var.project]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = [each.key]
+    }
   }
 
   statement {
