@@ -78,6 +78,13 @@ const REFERENCE = /(?<![\w.])(local|dependency|include)\.([\w-]+)(\.outputs|\.lo
 const OTHER = new RegExp(`(?<![\\w.])(${UNSUPPORTED.join('|')}|find_in_parent_folders|read_terragrunt_config|get_env)\\(`);
 
 const quote = (text) => JSON.stringify(text);
+/** A value as a literal of Terraform's JSON syntax, whose strings are templates: escaped. */
+const literal = (value) => {
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{');
+  if (Array.isArray(value)) return value.map(literal);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, literal(item)]));
+  return value;
+};
 const name = (text) => text.replace(/[^A-Za-z0-9_]/g, '_');
 
 /**
@@ -85,10 +92,11 @@ const name = (text) => text.replace(/[^A-Za-z0-9_]/g, '_');
  * example IMAGE_TAG); nothing else of the real environment is read.
  */
 class Stack {
-  constructor(root, outDir, env) {
+  constructor(root, outDir, env, outputs) {
     this.root = root;
     this.outDir = outDir;
     this.env = env;
+    this.outputs = outputs;
     this.locals = {};
     this.scopes = new Map();
     this.units = new Map();
@@ -205,7 +213,7 @@ class Stack {
     if (trail.includes(dir)) throw new StackError(this.rel(dir), `dependency cycle: ${[...trail, dir].map((d) => this.rel(d)).join(' -> ')}`);
     const file = path.join(dir, 'terragrunt.hcl');
     const json = await parseFile(file, this.root);
-    const unit = { dir, file, dependencies: new Map(), includes: new Map(), parts: [], module: null, source: null };
+    const unit = { dir, file, dependencies: new Map(), producers: new Map(), includes: new Map(), parts: [], module: null, source: null };
     const own = this.newScope(file, unit);
     unit.parts.push({ json, scope: own });
     for (const [label, blocks] of Object.entries(json.include ?? {})) {
@@ -235,6 +243,7 @@ class Stack {
       }
       const producer = await this.unit(target, [...trail, dir]);
       dependencies.set(label, `${unit.module}__dependency_${name(label)}`);
+      unit.producers.set(label, producer);
       unit.consumed = unit.consumed ?? [];
       for (const output of Object.keys(block.mock_outputs ?? {})) unit.consumed.push({ label, producer, output, scope });
     }
@@ -252,6 +261,7 @@ class Stack {
   async emit(unit) {
     const tf = { module: {}, provider: [] };
     const blocks = new Map();
+    let backend = null;
     for (const { json, scope } of unit.parts) {
       await this.declareLocals(json, scope);
       for (const [label, item] of Object.entries(json.dependency ?? {})) blocks.set(label, { block: item[0], scope });
@@ -260,10 +270,15 @@ class Stack {
       }
       for (const state of json.remote_state ?? []) {
         this.locals[`${scope.prefix}___remote_state`] = await this.value(state.config ?? {}, scope);
+        backend = { type: state.backend, config: `\${local.${scope.prefix}___remote_state}` };
       }
     }
     for (const [label, { block, scope }] of blocks) {
-      this.locals[`${unit.module}__dependency_${name(label)}`] = await this.value(block.mock_outputs ?? {}, scope);
+      // A dependency with state gives its real outputs, as Terragrunt reads them with
+      // `terraform output -json`; one without gives its mock_outputs (plan on a fresh
+      // environment). Real values are literals: no template in them is evaluated.
+      const real = this.outputs?.[this.rel(unit.producers.get(label).dir)];
+      this.locals[`${unit.module}__dependency_${name(label)}`] = real ? literal(real) : await this.value(block.mock_outputs ?? {}, scope);
     }
     const inputs = {};
     for (const { json, scope } of unit.parts) {
@@ -276,6 +291,11 @@ class Stack {
     tf.module[unit.module] = call;
     // The unit's inputs as Terragrunt passes them, for the checks across units.
     tf.output = { [`${unit.module}__inputs`]: { value: inputs, description: `inputs of ${this.rel(unit.dir)}` } };
+    // What Terragrunt generates into the unit's working copy: its provider blocks and its
+    // backend, for the tools that run the unit on its own (rehearse.mjs).
+    unit.generated = { provider: `${unit.module}__provider`, backend: `${unit.module}__backend` };
+    tf.output[unit.generated.provider] = { value: tf.provider.map(({ alias, ...config }) => config), description: `provider blocks generated into ${this.rel(unit.dir)}` };
+    tf.output[unit.generated.backend] = { value: backend ?? {}, description: `remote state of ${this.rel(unit.dir)}` };
     return tf;
   }
 
@@ -304,8 +324,8 @@ class Stack {
  * module sources point at moduleRoot (a copy of root/modules, or root/modules itself).
  * Returns the files to write ({'main.tf.json', 'tests/stack.tftest.hcl'}) and the units.
  */
-export async function assembleStack(root, envName, { outDir, moduleRoot = path.join(root, 'modules'), env = {}, mocks = null } = {}) {
-  const stack = new Stack(path.resolve(root), path.resolve(outDir), env);
+export async function assembleStack(root, envName, { outDir, moduleRoot = path.join(root, 'modules'), env = {}, mocks = null, outputs = null } = {}) {
+  const stack = new Stack(path.resolve(root), path.resolve(outDir), env, outputs);
   stack.envName = envName;
   stack.moduleRoot = path.resolve(moduleRoot);
   const envDir = path.join(stack.root, 'live', envName);
@@ -379,6 +399,12 @@ export async function assembleStack(root, envName, { outDir, moduleRoot = path.j
   }
   return {
     files: { 'main.tf.json': `${JSON.stringify(main, null, 2)}\n`, 'tests/stack.tftest.hcl': tests.join('\n') },
-    units: units.map((unit) => ({ module: unit.module, dir: stack.rel(unit.dir) })),
+    units: units.map((unit) => ({
+      module: unit.module,
+      dir: stack.rel(unit.dir),
+      source: path.relative(stack.moduleRoot, unit.sourceDir),
+      dependencies: [...unit.producers.values()].map((producer) => stack.rel(producer.dir)),
+      generated: unit.generated,
+    })),
   };
 }

@@ -1,0 +1,201 @@
+// The deploy rehearsal: a first deploy and a delivery of the project, as a user runs them,
+// against an AWS API implementation on loopback (moto's server), with the real Terraform and
+// AWS provider. See README, "Verified where", and tools/rehearse.sh.
+//
+//   node tools/infra-check/rehearse.mjs [global|dev|prod|all] [--out=DIR] [--keep]
+//
+// For each environment: every unit applied in dependency order, each with its own state in
+// the S3 backend root.hcl configures (the state bucket bootstrapped first), each dependency's
+// outputs read from the applied unit's state; a second plan of every unit compared with the
+// listed moto artefacts (tools/rehearse/moto-artefacts.json); the pipeline run on what was
+// applied; a delivery of a new version through the units and scripts the workflows run; every
+// call the delivery roles and the services made checked against their policies; teardown in
+// reverse order, and the API's inventory checked empty of the project.
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ACCOUNT, awsEnv, probe, startMoto } from './rehearse/aws.mjs';
+import { StepError, Units, waves } from './rehearse/units.mjs';
+
+const REGION = 'eu-west-1';
+const PROJECT = 'ingest-pipeline';
+
+/** Sets `name = value` (one line) in an env.hcl of the scratch copy, as a user edits it. */
+async function setInput(repo, file, name, value) {
+  const full = path.join(repo, file);
+  const text = await readFile(full, 'utf8');
+  const pattern = new RegExp(`^(\\s*${name}\\s*=\\s*).*$`, 'm');
+  if (!pattern.test(text)) throw new Error(`${file} has no input ${name}`);
+  await writeFile(full, text.replace(pattern, `$1${value}`));
+}
+
+/** The moto artefacts a second plan may show: [{unit, address, attributes, reason}]. */
+async function artefacts(root) {
+  return JSON.parse(await readFile(path.join(root, 'tools', 'rehearse', 'moto-artefacts.json'), 'utf8')).artefacts;
+}
+
+/** Drift not explained by a listed artefact, and listed artefacts that no longer appear. */
+export function compareDrift(changes, listed, environments) {
+  const key = (unit, address) => `${unit.replace(/^live\/[^/]+\//, '')} ${address}`;
+  const wanted = listed.filter((item) => environments.some((env) => (item.environments ?? [env]).includes(env)));
+  const unexpected = [];
+  const seen = new Set();
+  for (const change of changes) {
+    const match = wanted.find((item) => key(change.unit, change.address) === `${item.unit} ${item.address}` && (item.environments ?? []).every(Boolean));
+    const explained = match ? change.attributes.filter((attribute) => match.attributes.includes(attribute)) : [];
+    const rest = change.attributes.filter((attribute) => !explained.includes(attribute));
+    if (match) for (const attribute of explained) seen.add(`${match.unit} ${match.address} ${attribute} ${change.unit.split('/')[1]}`);
+    if (!match || rest.length || change.actions !== 'update') unexpected.push({ ...change, attributes: match && change.actions === 'update' ? rest : change.attributes });
+  }
+  const stale = [];
+  for (const item of wanted) {
+    for (const env of item.environments ?? environments) {
+      if (!environments.includes(env)) continue;
+      for (const attribute of item.attributes) if (!seen.has(`${item.unit} ${item.address} ${attribute} ${env}`)) stale.push({ ...item, environment: env, attribute });
+    }
+  }
+  return { unexpected, stale };
+}
+
+export async function main(argv) {
+  const options = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
+  const which = argv.find((a) => !a.startsWith('--')) ?? 'all';
+  const environments = { global: ['global'], dev: ['global', 'dev'], prod: ['global', 'prod'], all: ['global', 'dev', 'prod'] }[which];
+  if (!environments) throw new Error(`unknown environment ${which}: global, dev, prod or all`);
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const out = path.resolve(options.out ?? path.join(root, 'target', 'rehearsal'));
+  const started = Date.now();
+  const lines = [];
+  const log = (line) => {
+    lines.push(line);
+    console.log(line);
+  };
+
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  // The checkout the user applies: the repository's infrastructure, with the inputs README
+  // lists as "yours to set" set in it as a user sets them.
+  const repo = path.join(out, 'repo');
+  for (const entry of ['root.hcl', 'live', 'modules', 'tools/rehearse']) {
+    await cp(path.join(root, entry), path.join(repo, entry), { recursive: true, filter: (file) => !/(^|\/)(\.terraform|\.terragrunt-cache)$/.test(file) });
+  }
+
+  const record = path.join(out, 'calls.jsonl');
+  const moto = await startMoto({ repo: root, record, settings: { MOTO_ECS_SERVICE_RUNNING: '2' }, log });
+  const admin = awsEnv(moto.url, REGION);
+  const pluginCache = path.join(out, 'plugin-cache');
+  await mkdir(pluginCache, { recursive: true });
+  const baseEnv = {
+    ...admin,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: pluginCache,
+    TF_CLI_CONFIG_FILE: path.join(out, 'terraformrc'),
+  };
+  const mirror = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
+  await writeFile(baseEnv.TF_CLI_CONFIG_FILE, `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
+  const units = new Units({ repo, work: out, endpoint: moto.url, baseEnv, log });
+  const summary = { units: 0, resources: 0, drift: 0, calls: 0, denied: 0, teardown: true };
+  const applied = [];
+  let failure = null;
+  try {
+    // Terragrunt's --backend-bootstrap: the state bucket root.hcl names.
+    await probe(root, admin, 'bootstrap-state', { bucket: `${PROJECT}-tfstate-${ACCOUNT}` });
+    await setInput(repo, 'live/global/env.hcl', 'github_repository', '"example-org/ingest-pipeline"');
+    const listed = await artefacts(root);
+    const drift = [];
+    for (const environment of environments) {
+      const tag = 'rehearsal0001';
+      const env = { IMAGE_TAG: tag };
+      const list = (await units.list(environment, env)).filter((unit) => unit.dir.startsWith(`live/${environment}/`));
+      const t0 = Date.now();
+      for (const wave of waves(list)) {
+        const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), env);
+        await Promise.all(
+          wave.map(async (unit) => {
+            // Torn down even if its apply fails half-way.
+            applied.push(evaluated[unit.dir]);
+            const result = await units.apply(evaluated[unit.dir], {});
+            const changes = await units.drift(evaluated[unit.dir], result.dir, {});
+            drift.push(...changes);
+            summary.units += 1;
+            summary.resources += result.resources.length;
+            log(`unit ${unit.dir}: applied ${result.resources.length} resources in ${result.seconds.toFixed(0)} s; second plan: ${changes.length ? changes.map((c) => `${c.address} ${c.actions} [${c.attributes.join(', ')}]`).join('; ') : 'no changes'}`);
+          }),
+        );
+      }
+      log(`environment ${environment}: ${list.length} units applied in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    const compared = compareDrift(drift, listed, environments);
+    summary.drift = compared.unexpected.length;
+    for (const change of compared.unexpected) log(`drift: UNEXPECTED ${change.unit} ${change.address} ${change.actions} [${change.attributes.join(', ')}]`);
+    for (const item of compared.stale) log(`drift: listed artefact not seen: ${item.environment} ${item.unit} ${item.address} ${item.attribute} (${item.reason}): remove it from tools/rehearse/moto-artefacts.json if moto now answers as AWS does`);
+    if (compared.unexpected.length || compared.stale.length) failure = failure ?? new Error('the second plan differs from the listed moto artefacts');
+  } catch (error) {
+    failure = error;
+  } finally {
+    // Teardown in reverse order, as `terragrunt run --all destroy`: no IMAGE_TAG.
+    const t0 = Date.now();
+    for (const environment of [...environments].reverse()) {
+      const mine = applied.filter((unit) => unit.dir.startsWith(`live/${environment}/`));
+      for (const wave of waves(mine).reverse()) {
+        const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), {}).catch((error) => {
+          summary.teardown = false;
+          log(`teardown: ${error.message}`);
+          return null;
+        });
+        if (!evaluated) continue;
+        for (const unit of wave) {
+          try {
+            const result = await units.destroy(evaluated[unit.dir], {});
+            log(`unit ${unit.dir}: destroyed ${result.destroyed} resources`);
+          } catch (error) {
+            summary.teardown = false;
+            log(`teardown: ${error.message}`);
+          }
+        }
+      }
+    }
+    const inventory = await probe(root, admin, 'inventory').catch((error) => ({ error: error.message }));
+    await writeFile(path.join(out, 'inventory.json'), `${JSON.stringify(inventory, null, 2)}\n`);
+    const left = leftovers(inventory);
+    if (left.length) {
+      summary.teardown = false;
+      log(`teardown: left behind: ${left.join('; ')}`);
+    }
+    log(`teardown: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    await moto.stop();
+  }
+  if (failure) log(`rehearsal: FAILED: ${failure.message}`);
+  log(
+    `rehearsal: ${summary.units} units applied, ${summary.resources} resources, ${summary.drift} unexpected drift, ${summary.calls} calls checked, ${summary.denied} denied, ` +
+      `teardown ${summary.teardown ? 'clean' : 'NOT clean'} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
+  await writeFile(path.join(out, 'rehearsal.log'), `${lines.join('\n')}\n`);
+  return failure || !summary.teardown || summary.drift || summary.denied ? 1 : 0;
+}
+
+/** What the inventory still holds of the project, but the state bucket and what is kept on purpose. */
+export function leftovers(inventory) {
+  if (inventory.error) return [`inventory failed: ${inventory.error}`];
+  const left = [];
+  for (const [kind, items] of Object.entries(inventory)) {
+    if (kind === 'kms_keys_pending_deletion') continue; // AWS keeps a key 7-30 days after deletion is scheduled.
+    const kept = items.filter((item) => !(kind === 'buckets' && item === `${PROJECT}-tfstate-${ACCOUNT}`));
+    if (kept.length) left.push(`${kind}: ${kept.join(', ')}`);
+  }
+  return left;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(`rehearsal: ${error instanceof StepError ? error.message : error.stack}`);
+      process.exitCode = 1;
+    },
+  );
+}
