@@ -97,7 +97,9 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.platform]
+  # Publishing a version runs the application's start (SnapStart's snapshot) with this
+  # role: both its policies must be in place by then.
+  depends_on = [aws_iam_role_policy.platform, aws_iam_role_policy.application]
 }
 
 resource "aws_lambda_alias" "live" {

@@ -135,6 +135,9 @@ resource "aws_ecs_task_definition" "this" {
       error_message = "container_port must be the application's SERVER_PORT."
     }
   }
+
+  # No task may start before its roles may pull, log and do the application's work.
+  depends_on = [aws_iam_role_policy.task, aws_iam_role_policy.execution]
 }
 
 resource "aws_security_group" "task" {
@@ -208,6 +211,8 @@ resource "aws_ecs_service" "this" {
       error_message = "desired_count must lie between min_count and max_count."
     }
   }
+
+  depends_on = [aws_iam_role_policy.task, aws_iam_role_policy.execution]
 }
 
 resource "aws_appautoscaling_target" "this" {

@@ -110,6 +110,25 @@ export async function checkSecurity(root) {
     for (const definition of resources(module, 'aws_ecs_task_definition')) {
       if (!definition.body.task_role_arn || definition.body.task_role_arn === definition.body.execution_role_arn) add(definition, 'sec-task-role-distinct', 'the task role must be set and differ from the execution role');
     }
+    // Nothing runs with a role before the role may do its work: a task definition, the
+    // service that starts its tasks and a function each depend on every policy of the
+    // roles they run with (Terraform would otherwise create them side by side, and IAM
+    // takes a while to apply a new policy).
+    const policies = ['aws_iam_role_policy', 'aws_iam_role_policy_attachment'].flatMap((type) =>
+      resources(module, type).map((policy) => ({ ref: `${type}.${policy.name}`, role: /aws_iam_role\.([\w-]+)\./.exec(String(policy.body.role ?? ''))?.[1] })));
+    const runners = [
+      ...resources(module, 'aws_ecs_task_definition').map((definition) => ({ ...definition, type: 'aws_ecs_task_definition', roles: [definition.body.task_role_arn, definition.body.execution_role_arn] })),
+      ...resources(module, 'aws_lambda_function').map((fn) => ({ ...fn, type: 'aws_lambda_function', roles: [fn.body.role] })),
+    ];
+    for (const service of resources(module, 'aws_ecs_service')) {
+      const definition = runners.find((runner) => String(service.body.task_definition ?? '').includes(`aws_ecs_task_definition.${runner.name}.`));
+      if (definition) runners.push({ ...service, type: 'aws_ecs_service', roles: definition.roles });
+    }
+    for (const runner of runners) {
+      const roles = runner.roles.map((arn) => /aws_iam_role\.([\w-]+)\./.exec(String(arn ?? ''))?.[1]).filter(Boolean);
+      const missing = policies.filter((policy) => roles.includes(policy.role) && !list(runner.body.depends_on).includes(`\${${policy.ref}}`));
+      if (missing.length > 0) add(runner, 'sec-role-policy-first', `${runner.type} "${runner.name}" must depends_on ${missing.map((policy) => policy.ref).join(', ')}: it could start before its role may do its work`);
+    }
     for (const lb of resources(module, 'aws_lb')) {
       if (lb.body.drop_invalid_header_fields !== true) add(lb, 'sec-alb-invalid-headers', 'the load balancer must drop invalid header fields');
     }

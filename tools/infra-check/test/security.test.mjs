@@ -11,7 +11,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 /** The repository's own modules and prod env.hcl, copied, so each test can break one thing. */
 async function repoTree() {
   const files = {};
-  for (const module of ['archive-bucket', 'queue', 'service', 'network', 'alb', 'token', 'ci-access', 'observability']) {
+  for (const module of ['archive-bucket', 'queue', 'service', 'network', 'alb', 'token', 'ci-access', 'observability', 'lambda-function']) {
     for (const name of ['main.tf', 'variables.tf']) {
       files[`modules/${module}/${name}`] = await readFile(path.join(REPO, 'modules', module, name), 'utf8');
     }
@@ -63,6 +63,9 @@ const cases = [
   ['sec-iam-wildcard-action', 'modules/ci-access/main.tf', '"ecs:UpdateService", "ecs:DescribeServices"', '"ecs:*", "ecs:DescribeServices"'],
   ['sec-iam-wildcard-resource', 'modules/service/main.tf', 'resources = [var.repository_arn]', 'resources = ["*"]'],
   ['sec-prod-deletion-protection', 'live/prod/env.hcl', 'deletion_protection  = true', 'deletion_protection  = false'],
+  ['sec-role-policy-first', 'modules/lambda-function/main.tf', 'depends_on = [aws_iam_role_policy.platform, aws_iam_role_policy.application]', 'depends_on = [aws_iam_role_policy.platform]'],
+  ['sec-role-policy-first', 'modules/service/main.tf', '  depends_on = [aws_iam_role_policy.task, aws_iam_role_policy.execution]\n}\n\nresource "aws_security_group"', '}\n\nresource "aws_security_group"'],
+  ['sec-role-policy-first', 'modules/service/main.tf', '  depends_on = [aws_iam_role_policy.task, aws_iam_role_policy.execution]\n}\n\nresource "aws_appautoscaling_target"', '  depends_on = [aws_iam_role_policy.task]\n}\n\nresource "aws_appautoscaling_target"'],
 ];
 
 for (const [rule, file, from, to] of cases) {
