@@ -188,10 +188,27 @@ resource "aws_cloudwatch_metric_alarm" "function" {
   ok_actions          = [aws_sns_topic.alarms.arn]
 }
 
+# What runs the services, a widget per runtime in use: CloudWatch refuses a metric widget
+# without metrics, so a runtime that runs no service gets none.
+locals {
+  runtime_widgets = concat(
+    length(var.service_names) == 0 ? [] : [{
+      title   = "Running tasks"
+      stat    = "Average"
+      metrics = [for service in var.service_names : ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", service]]
+    }],
+    length(var.function_names) == 0 ? [] : [{
+      title   = "Function invocations, errors and throttles"
+      stat    = "Sum"
+      metrics = [for pair in setproduct(var.function_names, ["Invocations", "Errors", "Throttles"]) : ["AWS/Lambda", pair[1], "FunctionName", pair[0]]]
+    }],
+  )
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = [
+    widgets = concat([
       {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
@@ -233,16 +250,16 @@ resource "aws_cloudwatch_dashboard" "this" {
           ]
         }
       },
-      {
-        type = "metric", x = 12, y = 6, width = 12, height = 6
+      ], [for index, widget in local.runtime_widgets : {
+        # Beside the queue's widget, then below it.
+        type = "metric", x = index == 0 ? 12 : 0, y = index == 0 ? 6 : 12, width = 12, height = 6
         properties = {
-          title   = "Running tasks"
+          title   = widget.title
           region  = data.aws_region.current.id
-          stat    = "Average"
+          stat    = widget.stat
           period  = 60
-          metrics = [for service in var.service_names : ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", var.cluster_name, "ServiceName", service]]
+          metrics = widget.metrics
         }
-      },
-    ]
+    }])
   })
 }

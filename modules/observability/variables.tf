@@ -35,7 +35,7 @@ variable "cluster_name" {
 
 variable "service_names" {
   type        = list(string)
-  description = "ECS services to chart (API and worker)."
+  description = "ECS services to chart: those of the API and worker on Fargate (empty where both run on Lambda)."
 }
 
 variable "oldest_message_alarm_seconds" {

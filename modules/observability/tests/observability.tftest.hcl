@@ -90,6 +90,53 @@ run "applied" {
   }
 }
 
+# CloudWatch refuses a metric widget without metrics: none may be empty, whichever runtime
+# each service is on.
+run "dashboard_with_both_services_on_fargate" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : length(widget.properties.metrics) > 0 if widget.type == "metric"])
+    error_message = "A dashboard widget has no metrics (both services on Fargate)."
+  }
+}
+
+run "dashboard_with_both_services_on_lambda" {
+  command = plan
+
+  variables {
+    service_names  = []
+    function_names = ["ingest-pipeline-dev-api", "ingest-pipeline-dev-worker"]
+  }
+
+  assert {
+    condition     = alltrue([for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : length(widget.properties.metrics) > 0 if widget.type == "metric"])
+    error_message = "A dashboard widget has no metrics (both services on Lambda)."
+  }
+
+  assert {
+    condition = [for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : widget.properties.metrics if widget.properties.title == "Function invocations, errors and throttles"] == [[
+      ["AWS/Lambda", "Invocations", "FunctionName", "ingest-pipeline-dev-api"], ["AWS/Lambda", "Errors", "FunctionName", "ingest-pipeline-dev-api"], ["AWS/Lambda", "Throttles", "FunctionName", "ingest-pipeline-dev-api"],
+      ["AWS/Lambda", "Invocations", "FunctionName", "ingest-pipeline-dev-worker"], ["AWS/Lambda", "Errors", "FunctionName", "ingest-pipeline-dev-worker"], ["AWS/Lambda", "Throttles", "FunctionName", "ingest-pipeline-dev-worker"],
+    ]]
+    error_message = "With the services on Lambda, the dashboard charts each function's invocations, errors and throttles instead of running tasks."
+  }
+}
+
+run "dashboard_with_one_service_on_each" {
+  command = plan
+
+  variables {
+    service_names  = ["ingest-pipeline-dev-api"]
+    function_names = ["ingest-pipeline-dev-worker"]
+  }
+
+  assert {
+    condition     = alltrue([for widget in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets : length(widget.properties.metrics) > 0 if widget.type == "metric"])
+    error_message = "A dashboard widget has no metrics (one service on Fargate, one on Lambda)."
+  }
+}
+
 # Every validation at once: each listed variable must report its own error.
 run "rejects_bad_values" {
   command = plan
