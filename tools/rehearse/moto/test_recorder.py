@@ -179,6 +179,39 @@ class RecorderTests(unittest.TestCase):
                          (failed["action"], failed["resources"]))
         self.assertEqual((404, "ResourceNotFoundException"), (failed["status"], failed["error"]))
 
+    def test_dump_iam_prints_the_roles_and_resource_policies_moto_holds(self):
+        iam = self.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        read = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "*"}]}
+        boundary = iam.create_policy(PolicyName="boundary", PolicyDocument=json.dumps(read))["Policy"]["Arn"]
+        role = iam.create_role(RoleName="worker-function", AssumeRolePolicyDocument=json.dumps(trust),
+                               PermissionsBoundary=boundary)["Role"]["Arn"]
+        iam.put_role_policy(RoleName="worker-function", PolicyName="poll", PolicyDocument=json.dumps(read))
+        iam.attach_role_policy(RoleName="worker-function", PolicyArn=boundary)
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName="dumped")["QueueUrl"]
+        queue_policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": role},
+                        "Action": "sqs:ReceiveMessage", "Resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:dumped"}]}
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(queue_policy)})
+        self.client("lambda").create_function(FunctionName="dumped", Runtime="java21", Role=role, Handler="h",
+                                              Code={"ZipFile": _zip()})
+        self.client("lambda").add_permission(FunctionName="dumped", StatementId="sqs", Action="lambda:InvokeFunction",
+                                             Principal="sqs.amazonaws.com")
+
+        dump = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "dump_iam.py"), "--endpoint", self.endpoint],
+                                         check=True, capture_output=True, text=True, timeout=60).stdout)
+        dumped = dump["roles"][role]
+        self.assertEqual(("worker-function", trust), (dumped["name"], dumped["trust"]))
+        self.assertEqual([{"name": "poll", "document": read}, {"name": boundary, "document": read}], dumped["policies"])
+        self.assertEqual({"arn": boundary, "document": read}, dumped["boundary"])
+        self.assertEqual({"kind": "queue", "policy": queue_policy}, dump["resources"][f"arn:aws:sqs:{REGION}:{ACCOUNT}:dumped"])
+        function = dump["resources"][f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:dumped"]
+        self.assertEqual(("function", "sqs.amazonaws.com"), (function["kind"], function["policy"]["Statement"][0]["Principal"]["Service"]))
+        created, [passed] = self.one(operation="CreateFunction")
+        self.assertEqual(("iam:PassRole", [role], {"iam:PassedToService": "lambda.amazonaws.com"}),
+                         (passed["action"], passed["resources"], {k: v for k, v in passed["context"].items() if k.startswith("iam:")}))
+
     def test_scalable_target_tags_are_listed_and_recorded_on_the_target(self):
         scaling = self.client("application-autoscaling")
         arn = scaling.register_scalable_target(ServiceNamespace="dynamodb", ResourceId="table/emails",
@@ -189,6 +222,16 @@ class RecorderTests(unittest.TestCase):
         for operation in ("RegisterScalableTarget", "ListTagsForResource"):
             record, _ = self.one(operation=operation, service="application-autoscaling")
             self.assertEqual((f"application-autoscaling:{operation}", [arn], 200), (record["action"], record["resources"], record["status"]))
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Handler.class", b"function-code-never-recorded")
+    return buffer.getvalue()
 
 
 class RoutingTests(unittest.TestCase):
