@@ -11,14 +11,32 @@
 // applied; a delivery of a new version through the units and scripts the workflows run; every
 // call the delivery roles and the services made checked against their policies; teardown in
 // reverse order, and the API's inventory checked empty of the project.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACCOUNT, awsEnv, probe, startMoto } from './rehearse/aws.mjs';
+import { deliver, push, SERVICES } from './rehearse/delivery.mjs';
+import { runPipeline } from './rehearse/pipeline.mjs';
+import { checkPermissions } from './rehearse/permissions.mjs';
 import { StepError, Units, waves } from './rehearse/units.mjs';
 
 const REGION = 'eu-west-1';
 const PROJECT = 'ingest-pipeline';
+
+/** Runs jobs with at most `width` at a time (Terragrunt's --parallelism); the first failure rejects. */
+async function pool(jobs, width) {
+  let next = 0;
+  const failures = [];
+  async function worker() {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      await job().catch((error) => failures.push(error));
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  if (failures.length) throw failures[0];
+}
 
 /** Sets `name = value` (one line) in an env.hcl of the scratch copy, as a user edits it. */
 async function setInput(repo, file, name, value) {
@@ -93,8 +111,13 @@ export async function main(argv) {
     TF_PLUGIN_CACHE_DIR: pluginCache,
     TF_CLI_CONFIG_FILE: path.join(out, 'terraformrc'),
   };
-  const mirror = process.env.TF_PLUGIN_DIR ?? '/opt/tf-plugins';
-  await writeFile(baseEnv.TF_CLI_CONFIG_FILE, `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
+  // The AWS provider from the machine's filesystem mirror where it has one (offline), else
+  // from the registry (GitHub's runners); either way through one plugin cache.
+  const mirror = [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins'].find((dir) => dir && existsSync(path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws')));
+  const installation = mirror
+    ? `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+    : '';
+  await writeFile(baseEnv.TF_CLI_CONFIG_FILE, installation);
   const units = new Units({ repo, work: out, endpoint: moto.url, baseEnv, log });
   const summary = { units: 0, resources: 0, drift: 0, calls: 0, denied: 0, teardown: true };
   const applied = [];
@@ -105,15 +128,24 @@ export async function main(argv) {
     await setInput(repo, 'live/global/env.hcl', 'github_repository', '"example-org/ingest-pipeline"');
     const listed = await artefacts(root);
     const drift = [];
+    // The first deploy's version, and the delivery's: commits as the workflow tags them.
+    const [first, second] = ['0000rehearsal', '0001rehearsal'];
+    const roles = new Set();
     for (const environment of environments) {
-      const tag = 'rehearsal0001';
-      const env = { IMAGE_TAG: tag };
+      const env = { IMAGE_TAG: first };
+      if (environment === 'prod') {
+        // Yours to set (README): a certificate of your account for the API's domain, and
+        // who gets the alarms.
+        const certificate = await probe(root, admin, 'request-certificate', { domain: 'ingest.rehearsal.test' });
+        await setInput(repo, 'live/prod/env.hcl', 'certificate_arn', JSON.stringify(certificate.arn));
+        await setInput(repo, 'live/prod/env.hcl', 'alarm_emails', '["oncall@rehearsal.test"]');
+      }
       const list = (await units.list(environment, env)).filter((unit) => unit.dir.startsWith(`live/${environment}/`));
       const t0 = Date.now();
       for (const wave of waves(list)) {
         const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), env);
-        await Promise.all(
-          wave.map(async (unit) => {
+        await pool(
+          wave.map((unit) => async () => {
             // Torn down even if its apply fails half-way.
             applied.push(evaluated[unit.dir]);
             const result = await units.apply(evaluated[unit.dir], {});
@@ -123,10 +155,32 @@ export async function main(argv) {
             summary.resources += result.resources.length;
             log(`unit ${unit.dir}: applied ${result.resources.length} resources in ${result.seconds.toFixed(0)} s; second plan: ${changes.length ? changes.map((c) => `${c.address} ${c.actions} [${c.attributes.join(', ')}]`).join('; ') : 'no changes'}`);
           }),
+          Number(options.parallelism ?? 3),
         );
       }
       log(`environment ${environment}: ${list.length} units applied in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (environment === 'global') {
+        // The images job of the first commit, before any environment runs it.
+        roles.add(await push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: first }));
+        continue;
+      }
+      // Each service with the credentials of its own role (task role or function role).
+      const serviceRoles = {};
+      for (const service of SERVICES) {
+        const arn = units.outputs[`live/${environment}/${service}`].role_arn;
+        roles.add(arn);
+        serviceRoles[service] = await probe(root, admin, 'assume-role', { 'role-arn': arn, session: service });
+      }
+      await runPipeline({ root, url: moto.url, region: REGION, environment, outputs: units.outputs, roles: serviceRoles, count: Number(options.requests ?? 300), log });
+      if (environment === environments.find((name) => name !== 'global')) {
+        roles.add(await push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: second }));
+      }
+      const delivered = await deliver({ root, url: moto.url, region: REGION, units, environment, tag: second, log });
+      roles.add(delivered.role);
     }
+    const permissions = await checkPermissions({ root, url: moto.url, region: REGION, record, roles: [...roles], out, log });
+    summary.calls = permissions.checked;
+    summary.denied = permissions.denied.length + permissions.errors.length;
     const compared = compareDrift(drift, listed, environments);
     summary.drift = compared.unexpected.length;
     for (const change of compared.unexpected) log(`drift: UNEXPECTED ${change.unit} ${change.address} ${change.actions} [${change.attributes.join(', ')}]`);

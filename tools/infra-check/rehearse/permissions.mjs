@@ -1,0 +1,22 @@
+// Every call the rehearsal's roles made, as moto's recorder saw it, evaluated against the
+// policies the account holds for those roles (read back from the API after the deploy),
+// with an offline IAM policy simulator (../permissions.mjs).
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { evaluateCalls, formatReport, parseCalls } from '../permissions.mjs';
+import { ACCOUNT, awsEnv } from './aws.mjs';
+import { run } from './units.mjs';
+
+export async function checkPermissions({ root, url, region, record, roles, out, log }) {
+  const dump = await run(process.env.PYTHON ?? 'python3', [path.join(root, 'tools', 'rehearse', 'moto', 'dump_iam.py'), '--endpoint', url, '--region', region], { env: awsEnv(url, region) });
+  if (!dump.ok) throw new Error(`dump_iam.py failed: ${dump.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  await writeFile(path.join(out, 'account.json'), dump.stdout);
+  const account = JSON.parse(dump.stdout);
+  const calls = parseCalls(await readFile(record, 'utf8'), record);
+  const result = await evaluateCalls({ calls, account, roles, region, accountId: ACCOUNT });
+  const report = formatReport(result);
+  await writeFile(path.join(out, 'permissions.txt'), `${report}\n`);
+  for (const line of report.split('\n')) if (!/granted but unused/.test(line)) log(line);
+  log(`permissions: the full report, with the granted actions no call used: ${path.relative(root, path.join(out, 'permissions.txt'))}`);
+  return result;
+}
