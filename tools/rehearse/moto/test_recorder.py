@@ -249,6 +249,18 @@ class RoutingTests(unittest.TestCase):
                 wrong = [m for m in misrouted(service) if m[0] not in self.INDISTINGUISHABLE | self.OTHER_SIGNING_NAME]
                 self.assertEqual([], wrong)
 
+    def test_an_unsigned_web_identity_call_is_read_as_sts_and_keeps_no_token(self):
+        import operations
+        from redact import redact
+        from werkzeug.test import EnvironBuilder
+
+        role = f"arn:aws:iam::{ACCOUNT}:role/ci-deploy-dev"
+        body = f"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn={role}&RoleSessionName=gh&WebIdentityToken=eyJ.jwt.sig".encode()
+        environ = EnvironBuilder(method="POST", path="/", data=body, content_type="application/x-www-form-urlencoded").get_environ()
+        call = operations.resolve(environ, body)
+        self.assertEqual((None, "sts", "AssumeRoleWithWebIdentity"), (call.key, call.service, call.operation))
+        self.assertEqual({"RoleArn": role, "RoleSessionName": "gh"}, redact(call.params))
+
     def test_a_virtual_host_style_request_names_its_bucket_from_the_host(self):
         import operations
         from werkzeug.test import EnvironBuilder
