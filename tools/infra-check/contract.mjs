@@ -127,31 +127,91 @@ export async function checkContract(root) {
 /** Every module requires Terraform >= 1.11 and the AWS provider range README states. */
 export const PROVIDER_RANGE = '>= 5.100, < 7.0';
 
-export async function checkProviderRange(root) {
-  const findings = [];
+/** Whether a version (1.2.3) meets a constraint of comparisons (">= 5.100, < 7.0"). */
+export function satisfies(version, constraint) {
+  const parts = (text) => text.split('.').map(Number);
+  const compare = (a, b) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+    return 0;
+  };
+  const tests = { '>=': (c) => c >= 0, '>': (c) => c > 0, '<=': (c) => c <= 0, '<': (c) => c < 0, '=': (c) => c === 0 };
+  return constraint.split(',').every((term) => {
+    const [, operator = '=', bound] = /^\s*(>=|<=|>|<|=)?\s*([\d.]+)\s*$/.exec(term) ?? [];
+    return bound !== undefined && tests[operator](compare(parts(version), parts(bound)));
+  });
+}
+
+/**
+ * The root modules: every module (its versions.tf) and every tool that is a root of its
+ * own (tools/localstack: its .tf files). Each requires the same AWS provider range and
+ * commits a lock file within it, so that every init resolves the tested provider.
+ */
+async function roots(root) {
   const { readdir } = await import('node:fs/promises');
-  for (const entry of await readdir(path.join(root, 'modules'), { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.startsWith('_')) continue;
-    const file = `modules/${entry.name}/versions.tf`;
+  const found = [];
+  const dirs = async (parent) => (await readdir(path.join(root, parent), { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'));
+  for (const entry of await dirs('modules')) found.push({ dir: `modules/${entry.name}`, files: ['versions.tf'] });
+  for (const entry of await dirs('tools')) {
+    const files = (await readdir(path.join(root, 'tools', entry.name))).filter((name) => name.endsWith('.tf')).sort();
+    if (files.length) found.push({ dir: `tools/${entry.name}`, files });
+  }
+  return found;
+}
+
+/** The file of a root that holds its terraform block, with its text and that block. */
+async function terraformBlock(root, dir, files) {
+  for (const name of files) {
+    const file = `${dir}/${name}`;
     let text;
     try {
       text = await source(root, file);
     } catch {
-      findings.push({ file, line: 1, rule: 'tf-provider-range', message: 'the module has no versions.tf' });
       continue;
     }
-    const json = await parse(file, text);
-    const providers = json.terraform?.[0]?.required_providers?.[0] ?? {};
+    const block = (await parse(file, text)).terraform?.[0];
+    if (block) return { file, text, block };
+  }
+  return null;
+}
+
+export async function checkProviderRange(root) {
+  const findings = [];
+  for (const { dir, files } of await roots(root)) {
+    const found = await terraformBlock(root, dir, files);
+    if (!found) {
+      findings.push({ file: `${dir}/${files[0]}`, line: 1, rule: 'tf-provider-range', message: `no terraform block (required_version, required_providers) in ${files.join(', ')}` });
+      continue;
+    }
+    const { file, text, block } = found;
+    const providers = block.required_providers?.[0] ?? {};
     if (providers.aws?.version !== PROVIDER_RANGE || providers.aws?.source !== 'hashicorp/aws') {
       findings.push({ file, line: lineOf(text, 'version'), rule: 'tf-provider-range', message: `hashicorp/aws must be required as "${PROVIDER_RANGE}" (the mirror's 5.100 and current 6.x), not "${providers.aws?.version}"` });
     }
     const others = Object.keys(providers).filter((name) => name !== 'aws');
     if (others.length) findings.push({ file, line: lineOf(text, others[0]), rule: 'tf-provider-range', message: `only the AWS provider is used; ${others.join(', ')} is not` });
-    if (json.terraform?.[0]?.required_version !== '>= 1.11') {
+    if (block.required_version !== '>= 1.11') {
       findings.push({ file, line: lineOf(text, 'required_version'), rule: 'tf-provider-range', message: 'required_version must be ">= 1.11" (write-only attributes, ephemeral resources)' });
     }
+    findings.push(...(await checkLock(root, dir)));
   }
   return findings;
+}
+
+/** The root's .terraform.lock.hcl locks hashicorp/aws, with hashes, at a version in range. */
+async function checkLock(root, dir) {
+  const file = `${dir}/.terraform.lock.hcl`;
+  const finding = (message, line = 1) => [{ file, line, rule: 'tf-lock-file', message }];
+  let text;
+  try {
+    text = await source(root, file);
+  } catch {
+    return finding(`no lock file: commit the one \`terraform providers lock -platform=linux_amd64 hashicorp/aws\` writes in ${dir}`);
+  }
+  const aws = (await parse(file, text)).provider?.['registry.terraform.io/hashicorp/aws']?.[0];
+  if (!aws) return finding('the lock file does not lock registry.terraform.io/hashicorp/aws');
+  if (!satisfies(String(aws.version), PROVIDER_RANGE)) return finding(`hashicorp/aws is locked at ${aws.version}, outside "${PROVIDER_RANGE}"`, lineOf(text, 'version'));
+  if (!Array.isArray(aws.hashes) || aws.hashes.length === 0) return finding('the lock of hashicorp/aws records no hashes', lineOf(text, 'hashes'));
+  return [];
 }
 
 async function source(root, relative) {

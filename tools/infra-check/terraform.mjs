@@ -8,9 +8,11 @@
 //     [--only=modules/queue,live/dev]
 //
 // --aws-provider-version narrows the modules' range to one version or constraint (the
-// GitHub workflow runs both ends: 5.100.0 and the newest 6.x). The AWS provider comes from
-// a filesystem mirror when one holds it ($TF_PLUGIN_DIR, else /opt/tf-plugins; an exact
-// version must be there), else from the registry. Without terraform, or without any provider,
+// GitHub workflow runs both ends: 5.100.0 and the newest 6.x), in place of the version each
+// root's committed .terraform.lock.hcl pins (the copy's lock is dropped); without it, each
+// init uses the lock as it is (-lockfile=readonly). The AWS provider comes from a filesystem
+// mirror when one holds it ($TF_PLUGIN_DIR, else /opt/tf-plugins; an exact version must be
+// there), else from the registry. Without terraform, or without any provider,
 // it fails and says where it looked. Everything it writes is under target/terraform.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +27,8 @@ const MIRRORS = [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins'];
 const PLATFORM = `${os.platform()}_${{ x64: 'amd64', arm64: 'arm64' }[os.arch()] ?? os.arch()}`;
 // The tag a deploy sets; a teardown runs with none.
 const DEPLOY_ENV = { IMAGE_TAG: '0123456789ab' };
+// What is copied of a root: not its working directory (.terraform), but its lock file.
+const COPIED = (file) => !/(^|\/)\.terraform$/.test(file);
 
 function run(command, args, options) {
   return new Promise((resolve) => {
@@ -118,10 +122,7 @@ export async function main(argv) {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const modulesOut = path.join(out, 'modules');
-  await cp(path.join(root, 'modules'), modulesOut, {
-    recursive: true,
-    filter: (file) => !/(^|\/)\.terraform(\.lock\.hcl)?$/.test(file),
-  });
+  await cp(path.join(root, 'modules'), modulesOut, { recursive: true, filter: COPIED });
   const stub = await startAwsStub();
   const env = {
     ...process.env,
@@ -144,11 +145,20 @@ export async function main(argv) {
     ? `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${exact ? `= ${providerVersion}` : providerVersion}"\n    }\n  }\n}\n`
     : null;
 
-  /** init, validate, test in dir; the first failing step's output is kept. */
+  /**
+   * init, validate, test in dir; the first failing step's output is kept. A committed lock
+   * is kept as it is, unless another provider version is asked for (then the copy's lock
+   * goes: the version override decides).
+   */
   async function check(label, dir) {
     const t0 = Date.now();
-    if (versionOverride) await writeFile(path.join(dir, 'zz_provider_override.tf'), versionOverride);
-    const init = ['init', '-backend=false', '-input=false', '-no-color', ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
+    const lock = path.join(dir, '.terraform.lock.hcl');
+    if (versionOverride) {
+      await writeFile(path.join(dir, 'zz_provider_override.tf'), versionOverride);
+      await rm(lock, { force: true });
+    }
+    const locked = !versionOverride && (await exists(lock));
+    const init = ['init', '-backend=false', '-input=false', '-no-color', ...(locked ? ['-lockfile=readonly'] : []), ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
     const steps = [init, ['validate', '-no-color']];
     if (await exists(path.join(dir, 'tests'))) steps.push(['test', '-no-color']);
     let tests = '';
@@ -210,7 +220,7 @@ export async function main(argv) {
     const source = path.join(root, 'tools', tool);
     if (!(await exists(path.join(source, 'main.tf')))) continue;
     const dir = path.join(out, 'tools', tool);
-    await cp(source, dir, { recursive: true, filter: (file) => !/(^|\/)\.terraform(\.lock\.hcl)?$/.test(file) });
+    await cp(source, dir, { recursive: true, filter: COPIED });
     roots.push(`tools/${tool}`);
     labels.push(`tools/${tool}`);
     jobs.push(() => check(`tools/${tool}`, dir));

@@ -72,17 +72,52 @@ for (const [rule, file, from, to] of cases) {
   });
 }
 
-test('tf-provider-range: every module requires the stated AWS provider range and no other provider', async () => {
+test('tf-provider-range: every module and tool root requires the stated AWS provider range and no other provider', async () => {
   assert.deepEqual(await checkProviderRange(REPO), []);
   const root = await mkdtemp(path.join(tmpdir(), 'range-'));
   const versions = (aws, extra = '') => `terraform {\n  required_version = ">= 1.11"\n\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${aws}"\n    }\n${extra}  }\n}\n`;
   const random = '    random = {\n      source = "hashicorp/random"\n    }\n';
-  for (const [name, text] of [['good', versions(PROVIDER_RANGE)], ['old', versions('~> 6.25')], ['random', versions(PROVIDER_RANGE, random)]]) {
-    await mkdir(path.join(root, 'modules', name), { recursive: true });
-    await writeFile(path.join(root, 'modules', name, 'versions.tf'), text);
+  for (const [dir, file, text] of [
+    ['modules/good', 'versions.tf', versions(PROVIDER_RANGE)],
+    ['modules/old', 'versions.tf', versions('~> 6.25')],
+    ['modules/random', 'versions.tf', versions(PROVIDER_RANGE, random)],
+    ['tools/good', 'main.tf', versions(PROVIDER_RANGE)],
+    ['tools/old', 'main.tf', versions('~> 5.0')],
+  ]) {
+    await mkdir(path.join(root, dir), { recursive: true });
+    await writeFile(path.join(root, dir, file), text);
+    await writeFile(path.join(root, dir, '.terraform.lock.hcl'), lock('5.100.0'));
   }
   await mkdir(path.join(root, 'modules', 'missing'), { recursive: true });
   const findings = await checkProviderRange(root);
-  assert.deepEqual(findings.map((f) => f.file).sort(), ['modules/missing/versions.tf', 'modules/old/versions.tf', 'modules/random/versions.tf']);
+  assert.deepEqual(findings.map((f) => f.file).sort(), ['modules/missing/versions.tf', 'modules/old/versions.tf', 'modules/random/versions.tf', 'tools/old/main.tf']);
   assert.ok(findings.every((f) => f.rule === 'tf-provider-range'));
+});
+
+function lock(version, hashes = ['"h1:0000000000000000000000000000000000000000000="']) {
+  return `provider "registry.terraform.io/hashicorp/aws" {\n  version     = "${version}"\n  constraints = "${PROVIDER_RANGE}"\n  hashes = [${hashes.map((hash) => `\n    ${hash},`).join('')}\n  ]\n}\n`;
+}
+
+test('tf-lock-file: every module and tool root commits a lock of the AWS provider within the range', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'lock-'));
+  const versions = `terraform {\n  required_version = ">= 1.11"\n\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${PROVIDER_RANGE}"\n    }\n  }\n}\n`;
+  for (const [dir, file, locked] of [
+    ['modules/locked', 'versions.tf', lock('5.100.0')],
+    ['modules/newest', 'versions.tf', lock('6.31.0')],
+    ['modules/unlocked', 'versions.tf', null],
+    ['modules/too-new', 'versions.tf', lock('7.0.0')],
+    ['modules/too-old', 'versions.tf', lock('5.99.1')],
+    ['modules/no-hashes', 'versions.tf', lock('5.100.0', [])],
+    ['tools/unlocked', 'main.tf', null],
+  ]) {
+    await mkdir(path.join(root, dir), { recursive: true });
+    await writeFile(path.join(root, dir, file), versions);
+    if (locked) await writeFile(path.join(root, dir, '.terraform.lock.hcl'), locked);
+  }
+  const findings = await checkProviderRange(root);
+  assert.ok(findings.every((f) => f.rule === 'tf-lock-file'), JSON.stringify(findings));
+  assert.deepEqual(findings.map((f) => f.file).sort(), [
+    'modules/no-hashes/.terraform.lock.hcl', 'modules/too-new/.terraform.lock.hcl', 'modules/too-old/.terraform.lock.hcl',
+    'modules/unlocked/.terraform.lock.hcl', 'tools/unlocked/.terraform.lock.hcl',
+  ]);
 });
