@@ -52,24 +52,29 @@ async function artefacts(root) {
   return JSON.parse(await readFile(path.join(root, 'tools', 'rehearse', 'moto-artefacts.json'), 'utf8')).artefacts;
 }
 
-/** Drift not explained by a listed artefact, and listed artefacts that no longer appear. */
-export function compareDrift(changes, listed, environments) {
-  const key = (unit, address) => `${unit.replace(/^live\/[^/]+\//, '')} ${address}`;
-  const wanted = listed.filter((item) => environments.some((env) => (item.environments ?? [env]).includes(env)));
+/**
+ * Drift not explained by a listed artefact, and listed artefacts that no longer appear.
+ * changes: [{unit: "live/<env>/<unit>", address, actions, attributes}]; an artefact explains
+ * an update of the attributes it names on its unit and address, in its environments.
+ */
+export function compareDrift(changes, listed, appliedUnits) {
+  const applies = (item, env) => !item.environments || item.environments.includes(env);
   const unexpected = [];
   const seen = new Set();
   for (const change of changes) {
-    const match = wanted.find((item) => key(change.unit, change.address) === `${item.unit} ${item.address}` && (item.environments ?? []).every(Boolean));
-    const explained = match ? change.attributes.filter((attribute) => match.attributes.includes(attribute)) : [];
+    const [, env, unit] = change.unit.split('/');
+    const match = listed.find((item) => item.unit === unit && item.address === change.address && applies(item, env));
+    const explained = match && change.actions === 'update' ? change.attributes.filter((attribute) => match.attributes.includes(attribute)) : [];
+    for (const attribute of explained) seen.add(`${env} ${unit} ${change.address} ${attribute}`);
     const rest = change.attributes.filter((attribute) => !explained.includes(attribute));
-    if (match) for (const attribute of explained) seen.add(`${match.unit} ${match.address} ${attribute} ${change.unit.split('/')[1]}`);
-    if (!match || rest.length || change.actions !== 'update') unexpected.push({ ...change, attributes: match && change.actions === 'update' ? rest : change.attributes });
+    if (!match || change.actions !== 'update' || rest.length) unexpected.push({ ...change, attributes: rest.length ? rest : change.attributes });
   }
   const stale = [];
-  for (const item of wanted) {
-    for (const env of item.environments ?? environments) {
-      if (!environments.includes(env)) continue;
-      for (const attribute of item.attributes) if (!seen.has(`${item.unit} ${item.address} ${attribute} ${env}`)) stale.push({ ...item, environment: env, attribute });
+  for (const item of listed) {
+    for (const dir of appliedUnits) {
+      const [, env, unit] = dir.split('/');
+      if (unit !== item.unit || !applies(item, env)) continue;
+      for (const attribute of item.attributes) if (!seen.has(`${env} ${item.unit} ${item.address} ${attribute}`)) stale.push({ ...item, environment: env, attribute });
     }
   }
   return { unexpected, stale };
@@ -181,7 +186,7 @@ export async function main(argv) {
     const permissions = await checkPermissions({ root, url: moto.url, region: REGION, record, roles: [...roles], out, log });
     summary.calls = permissions.checked;
     summary.denied = permissions.denied.length + permissions.errors.length;
-    const compared = compareDrift(drift, listed, environments);
+    const compared = compareDrift(drift, listed, applied.map((unit) => unit.dir));
     summary.drift = compared.unexpected.length;
     for (const change of compared.unexpected) log(`drift: UNEXPECTED ${change.unit} ${change.address} ${change.actions} [${change.attributes.join(', ')}]`);
     for (const item of compared.stale) log(`drift: listed artefact not seen: ${item.environment} ${item.unit} ${item.address} ${item.attribute} (${item.reason}): remove it from tools/rehearse/moto-artefacts.json if moto now answers as AWS does`);
