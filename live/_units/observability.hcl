@@ -65,7 +65,8 @@ inputs = {
   dead_letter_queue_name  = dependency.queue.outputs.dead_letter_queue_name
   cluster_name            = dependency.cluster.outputs.cluster_name
   # Each service is in one of the two lists, by its runtime (env.hcl).
-  service_names  = concat(dependency.api.outputs.service_names, dependency.worker.outputs.service_names)
-  function_names = concat(dependency.api.outputs.function_names, dependency.worker.outputs.function_names)
-  alarm_emails   = local.env.alarm_emails
+  service_names        = concat(dependency.api.outputs.service_names, dependency.worker.outputs.service_names)
+  function_names       = concat(dependency.api.outputs.function_names, dependency.worker.outputs.function_names)
+  alarm_emails         = local.env.alarm_emails
+  require_alarm_emails = local.env.require_alarm_emails
 }

@@ -3,7 +3,8 @@ locals {
   environment = "global"
   aws_region  = "eu-west-1"
 
-  # The GitHub repository whose workflows may deploy (owner/name).
+  # The GitHub repository whose workflows may deploy (owner/name). REPLACE: the plan
+  # refuses this placeholder (the owner your-org) before any role is created.
   github_repository = "your-org/ingest-pipeline"
   environments      = ["dev", "prod"]
   # An account has one GitHub OIDC provider. true creates it; false uses the one the

@@ -15,8 +15,8 @@ locals {
 
   ingress_cidr_blocks = ["0.0.0.0/0"]
   # Prod serves HTTPS only (HTTP redirects), and refuses to plan without a certificate.
-  # REPLACE with your ACM certificate for the API's domain, in this region: the apply
-  # fails until this names a certificate of your account.
+  # REPLACE with your ACM certificate for the API's domain, in this region: the plan
+  # refuses this placeholder (its all-zero certificate id) before anything is created.
   certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
   require_https   = true
 
@@ -28,5 +28,10 @@ locals {
 
   max_receive_count = 5
   # Who receives the alarms: each address gets a confirmation mail from AWS on apply.
-  alarm_emails = []
+  # REPLACE: prod refuses to plan without one (require_alarm_emails). It ships an empty
+  # list, not a placeholder address, so that nothing here looks set while it is not;
+  # placeholders such as alerts@example.com are refused too (the domains reserved for
+  # examples receive no mail).
+  alarm_emails         = []
+  require_alarm_emails = true
 }

@@ -53,6 +53,12 @@ variable "certificate_arn" {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN."
   }
+
+  # The ARN env.hcl ships until one is set: of the right shape, so only its id tells it.
+  validation {
+    condition     = var.certificate_arn == null || !endswith(coalesce(var.certificate_arn, "-"), ":certificate/00000000-0000-0000-0000-000000000000")
+    error_message = "certificate_arn is the placeholder ${coalesce(var.certificate_arn, "-")} (an all-zero certificate id): no certificate has it, and the HTTPS listener would fail half-way through the apply, after the load balancer exists. Set certificate_arn in the environment's live/<env>/env.hcl to an ACM certificate of your account, in the load balancer's region."
+  }
 }
 
 variable "require_https" {

@@ -26,6 +26,13 @@ variable "github_repository" {
     condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
     error_message = "github_repository must be owner/name."
   }
+
+  # What env.hcl ships until it is set (your-org/...), and its obvious kin: roles trusting a
+  # repository nobody deploys from would be created for nothing.
+  validation {
+    condition     = !can(regex("^(your([-_]?(org|organi[sz]ation|name|user|username|account|company|team|owner))?|my[-_]?(org|organi[sz]ation|user|username|account|company|team)|owner|org|example|changeme|change-me|replace-?me|placeholder|todo|xxx+)/", lower(var.github_repository)))
+    error_message = "github_repository ${var.github_repository} is a placeholder: set github_repository in live/global/env.hcl to the GitHub repository (owner/name) whose workflows deploy."
+  }
 }
 
 variable "create_oidc_provider" {

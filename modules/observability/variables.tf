@@ -64,6 +64,28 @@ variable "alarm_emails" {
   type        = list(string)
   description = "Addresses subscribed to the alarm topic (each must confirm by e-mail)."
   default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_emails : can(regex("^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$", address))])
+    error_message = "Each of alarm_emails must be an e-mail address."
+  }
+
+  # Domains reserved for examples (RFC 2606) receive no mail: alarms sent there reach no one.
+  validation {
+    condition     = !anytrue([for address in var.alarm_emails : can(regex("(@|\\.)(example\\.(com|net|org)|[^@]+\\.(example|invalid|localhost|test))$", lower(address)))])
+    error_message = "alarm_emails holds a placeholder address (${join(", ", [for address in var.alarm_emails : address if can(regex("(@|\\.)(example\\.(com|net|org)|[^@]+\\.(example|invalid|localhost|test))$", lower(address)))])}): example.com, example.net, example.org and the .example, .invalid, .localhost and .test names receive no mail, so no alarm would reach anyone. Set alarm_emails in the environment's live/<env>/env.hcl to addresses someone reads."
+  }
+
+  validation {
+    condition     = !var.require_alarm_emails || length(var.alarm_emails) > 0
+    error_message = "alarm_emails is empty, but this environment requires someone to receive its alarms (require_alarm_emails): set alarm_emails in the environment's live/<env>/env.hcl to the addresses of whoever is on call."
+  }
+}
+
+variable "require_alarm_emails" {
+  type        = bool
+  description = "Refuse to plan without an alarm address (prod): an alarm nobody receives is no alarm."
+  default     = false
 }
 
 variable "function_names" {

@@ -1,8 +1,11 @@
 // Real Terraform over the infrastructure, offline where the machine has a provider mirror:
 // for every module, `terraform init -backend=false`, `terraform validate` and
 // `terraform test` (its tests/, mocked provider); for every environment under live/, the
-// stack as Terragrunt assembles it (stack.mjs), validated and tested the same way; and
-// each environment assembled once more with an empty environment, as a teardown runs.
+// stack as Terragrunt assembles it (stack.mjs), with values for the inputs that are yours
+// to set (placeholders.mjs), validated and tested the same way; each environment assembled
+// once more with an empty environment, as a teardown runs; and, for each placeholder an
+// environment ships, that environment with the placeholder left as shipped (the others
+// set), whose plan must fail naming that input and no other error.
 //
 //   node tools/infra-check/terraform.mjs [ROOT] [--aws-provider-version=5.100.0|"~> 6.0"] [--out=DIR]
 //     [--only=modules/queue,live/dev]
@@ -22,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleStack, StackError } from './stack.mjs';
 import { exists } from './files.mjs';
+import { PLACEHOLDERS, placeholdersOf, settledCopy } from './placeholders.mjs';
 
 const MIRRORS = [process.env.TF_PLUGIN_DIR, '/opt/tf-plugins'];
 const PLATFORM = `${os.platform()}_${{ x64: 'amd64', arm64: 'arm64' }[os.arch()] ?? os.arch()}`;
@@ -123,6 +127,8 @@ export async function main(argv) {
   await mkdir(out, { recursive: true });
   const modulesOut = path.join(out, 'modules');
   await cp(path.join(root, 'modules'), modulesOut, { recursive: true, filter: COPIED });
+  // The stack as deployed: the placeholders set, as README asks before the first apply.
+  const settled = await settledCopy(root, path.join(out, 'settled'), modulesOut);
   const stub = await startAwsStub();
   const env = {
     ...process.env,
@@ -146,12 +152,11 @@ export async function main(argv) {
     : null;
 
   /**
-   * init, validate, test in dir; the first failing step's output is kept. A committed lock
-   * is kept as it is, unless another provider version is asked for (then the copy's lock
-   * goes: the version override decides).
+   * init, validate, test in dir: the first failing step, with its output, or null; and the
+   * tests' summary. A committed lock is kept as it is, unless another provider version is
+   * asked for (then the copy's lock goes: the version override decides).
    */
-  async function check(label, dir) {
-    const t0 = Date.now();
+  async function steps(dir) {
     const lock = path.join(dir, '.terraform.lock.hcl');
     if (versionOverride) {
       await writeFile(path.join(dir, 'zz_provider_override.tf'), versionOverride);
@@ -159,21 +164,53 @@ export async function main(argv) {
     }
     const locked = !versionOverride && (await exists(lock));
     const init = ['init', '-backend=false', '-input=false', '-no-color', ...(locked ? ['-lockfile=readonly'] : []), ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
-    const steps = [init, ['validate', '-no-color']];
-    if (await exists(path.join(dir, 'tests'))) steps.push(['test', '-no-color']);
+    const all = [init, ['validate', '-no-color']];
+    if (await exists(path.join(dir, 'tests'))) all.push(['test', '-no-color']);
     let tests = '';
-    for (const args of steps) {
+    for (const args of all) {
       const result = await run(terraform.binary, args, { cwd: dir, env });
       if (!result.ok) {
         let output = result.output;
         if (args[0] === 'init' && !mirror.dir) {
           output += `\nNo AWS provider could be had: no mirror (looked in ${mirror.looked.join('; ') || 'TF_PLUGIN_DIR unset, /opt/tf-plugins'}) and the registry failed.`;
         }
-        return { label, ok: false, step: args[0], output, seconds: (Date.now() - t0) / 1000 };
+        return { failed: { step: args[0], output } };
       }
       if (args[0] === 'test') tests = /(\d+) passed, (\d+) failed/.exec(result.output)?.[0] ?? '';
     }
-    return { label, ok: true, tests: tests || 'none', seconds: (Date.now() - t0) / 1000 };
+    return { failed: null, tests };
+  }
+
+  /** init, validate, test in dir; the first failing step's output is kept. */
+  async function check(label, dir) {
+    const t0 = Date.now();
+    const { failed, tests } = await steps(dir);
+    const seconds = (Date.now() - t0) / 1000;
+    if (failed) return { label, ok: false, ...failed, seconds };
+    return { label, ok: true, tests: tests || 'none', seconds };
+  }
+
+  /**
+   * The stack in dir, with one placeholder left as shipped, must fail, and only because the
+   * plan refuses it, with an error naming the input and the env.hcl to set it in.
+   */
+  async function checkRefused(label, dir, input) {
+    const t0 = Date.now();
+    const { failed } = await steps(dir);
+    const seconds = (Date.now() - t0) / 1000;
+    if (!failed) return { label, ok: false, step: 'test', output: `the plan passed with ${input} left at its placeholder: it must refuse it`, seconds };
+    // Diagnostics: "Error: <summary>" and the lines up to the next one. Requests that
+    // Terraform cancels once an error stops it are no errors of their own.
+    const errors = failed.output.split(/^Error: /m).slice(1)
+      .map((block) => ({ summary: block.split('\n')[0].trim(), text: block.replace(/\s+/g, ' ') }))
+      .filter((error) => error.summary !== 'Request cancelled');
+    const names = (error) => error.summary === 'Invalid value for variable' && error.text.includes(input) && /live\/(<env>|[a-z0-9]+)\/env\.hcl/.test(error.text);
+    const other = errors.filter((error) => !names(error));
+    if (errors.length === 0 || other.length) {
+      const why = errors.length === other.length ? `no error names ${input} and the env.hcl to set it in` : `errors besides the refusal of ${input}: ${[...new Set(other.map((error) => error.summary))].join('; ')}`;
+      return { label, ok: false, step: failed.step, output: `${why}\n\n${failed.output}`, seconds };
+    }
+    return { label, ok: true, summary: `refused at ${failed.step}, naming ${input}`, seconds };
   }
 
   const jobs = [];
@@ -195,22 +232,38 @@ export async function main(argv) {
     environments.push(entry.name);
     labels.push(`live/${entry.name}`);
     const dir = path.join(out, 'live', entry.name);
-    jobs.push(async () => {
-      const label = `live/${entry.name}`;
+    /** Writes the environment assembled from stackRoot into outDir, or returns why not. */
+    const assemble = async (stackRoot, outDir) => {
       try {
         // As a teardown evaluates it: no IMAGE_TAG or any other deploy variable set.
-        await assembleStack(root, entry.name, { outDir: dir, moduleRoot: modulesOut });
-        const stack = await assembleStack(root, entry.name, { outDir: dir, moduleRoot: modulesOut, env: DEPLOY_ENV, mocks: path.join(modulesOut, '_test') });
+        await assembleStack(stackRoot, entry.name, { outDir, moduleRoot: modulesOut });
+        const stack = await assembleStack(stackRoot, entry.name, { outDir, moduleRoot: modulesOut, env: DEPLOY_ENV, mocks: path.join(modulesOut, '_test') });
         for (const [name, text] of Object.entries(stack.files)) {
-          await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-          await writeFile(path.join(dir, name), text);
+          await mkdir(path.dirname(path.join(outDir, name)), { recursive: true });
+          await writeFile(path.join(outDir, name), text);
         }
+        return null;
       } catch (error) {
         if (!(error instanceof StackError)) throw error;
-        return { label, ok: false, step: 'assemble', output: error.message, seconds: 0 };
+        return { ok: false, step: 'assemble', output: error.message, seconds: 0 };
       }
-      return check(label, dir);
+    };
+    jobs.push(async () => {
+      const label = `live/${entry.name}`;
+      const failed = await assemble(settled, dir);
+      return failed ? { label, ...failed } : check(label, dir);
     });
+    // Each placeholder the environment ships, left alone with the others set.
+    for (const placeholder of placeholdersOf(entry.name)) {
+      const label = `live/${entry.name} (${placeholder.input} as shipped)`;
+      labels.push(label);
+      const copy = path.join(out, 'shipped', `${entry.name}-${placeholder.input}`);
+      jobs.push(async () => {
+        const stackRoot = await settledCopy(root, path.join(copy, 'root'), modulesOut, PLACEHOLDERS.filter((other) => other !== placeholder));
+        const failed = await assemble(stackRoot, path.join(copy, 'stack'));
+        return failed ? { label, ...failed } : checkRefused(label, path.join(copy, 'stack'), placeholder.input);
+      });
+    }
   }
 
   // Root configurations of tools (tools/localstack applies modules to LocalStack in the
@@ -227,7 +280,7 @@ export async function main(argv) {
   }
   if (options.only) {
     const wanted = options.only.split(',');
-    const kept = labels.map((label, index) => [label, jobs[index]]).filter(([label]) => wanted.some((w) => label === w || label.startsWith(`${w}/`)));
+    const kept = labels.map((label, index) => [label, jobs[index]]).filter(([label]) => wanted.some((w) => label === w || label.startsWith(`${w}/`) || label.startsWith(`${w} (`)));
     jobs.splice(0, jobs.length, ...kept.map(([, job]) => job));
   }
   // The first init fills the plugin cache (registry) before the others run beside it.
@@ -237,7 +290,7 @@ export async function main(argv) {
   stub.server.close();
 
   for (const result of results) {
-    const line = `${result.ok ? 'ok    ' : 'FAILED'} ${result.label.padEnd(24)} ${result.ok ? `validate; test ${result.tests}` : `at ${result.step}`} (${result.seconds.toFixed(1)} s)`;
+    const line = `${result.ok ? 'ok    ' : 'FAILED'} ${result.label.padEnd(24)} ${result.ok ? (result.summary ?? `validate; test ${result.tests}`) : `at ${result.step}`} (${result.seconds.toFixed(1)} s)`;
     console.log(line);
     if (!result.ok) console.log(result.output.replace(/^/gm, '    '));
   }

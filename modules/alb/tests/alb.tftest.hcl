@@ -50,7 +50,7 @@ run "https" {
   command = plan
 
   variables {
-    certificate_arn     = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    certificate_arn     = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
     require_https       = true
     deletion_protection = true
   }
@@ -71,7 +71,19 @@ run "https" {
   }
 }
 
-# Every validation at once: each listed variable must report its own error.
+# env.hcl's placeholder has an ARN's shape: the plan refuses it, before the load balancer
+# (with deletion protection) exists and the HTTPS listener fails.
+run "refuses_the_placeholder_certificate" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    require_https   = true
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
 run "lambda_targets" {
   command = plan
 
@@ -90,6 +102,7 @@ run "lambda_targets" {
   }
 }
 
+# Every validation at once: each listed variable must report its own error.
 run "rejects_bad_values" {
   command = plan
 

@@ -179,6 +179,17 @@ run "a_deploy_can_make_every_call_it_makes" {
   }
 }
 
+# live/global/env.hcl ships your-org/ingest-pipeline until it is set.
+run "refuses_a_placeholder_repository" {
+  command = plan
+
+  variables {
+    github_repository = "your-org/ingest-pipeline"
+  }
+
+  expect_failures = [var.github_repository]
+}
+
 # Every validation at once: each listed variable must report its own error.
 run "rejects_bad_values" {
   command = plan

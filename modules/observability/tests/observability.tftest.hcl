@@ -10,7 +10,7 @@ variables {
   dead_letter_queue_name  = "ingest-pipeline-dev-emails-dlq"
   cluster_name            = "ingest-pipeline-dev"
   service_names           = ["ingest-pipeline-dev-api", "ingest-pipeline-dev-worker"]
-  alarm_emails            = ["oncall@example.com"]
+  alarm_emails            = ["oncall@ops.ingest-pipeline.dev"]
 }
 
 run "plan" {
@@ -42,7 +42,7 @@ run "plan" {
   }
 
   assert {
-    condition     = length(aws_sns_topic_subscription.email) == 1 && aws_sns_topic_subscription.email["oncall@example.com"].protocol == "email"
+    condition     = length(aws_sns_topic_subscription.email) == 1 && aws_sns_topic_subscription.email["oncall@ops.ingest-pipeline.dev"].protocol == "email"
     error_message = "Each alarm email is subscribed."
   }
 }
@@ -137,6 +137,42 @@ run "dashboard_with_one_service_on_each" {
   }
 }
 
+# The domains reserved for examples receive no mail: such an address is a placeholder.
+run "refuses_a_placeholder_address" {
+  command = plan
+
+  variables {
+    alarm_emails = ["oncall@ops.ingest-pipeline.dev", "alerts@example.com"]
+  }
+
+  expect_failures = [var.alarm_emails]
+}
+
+# prod requires someone to receive its alarms; dev may leave the list empty.
+run "requires_an_address_where_required" {
+  command = plan
+
+  variables {
+    alarm_emails         = []
+    require_alarm_emails = true
+  }
+
+  expect_failures = [var.alarm_emails]
+}
+
+run "may_have_no_address_where_not_required" {
+  command = plan
+
+  variables {
+    alarm_emails = []
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 0
+    error_message = "Without alarm_emails, nothing is subscribed."
+  }
+}
+
 # Every validation at once: each listed variable must report its own error.
 run "rejects_bad_values" {
   command = plan
@@ -145,11 +181,13 @@ run "rejects_bad_values" {
     name                         = "Ingest Pipeline"
     oldest_message_alarm_seconds = 59
     error_rate_alarm_percent     = 0
+    alarm_emails                 = ["oncall"]
   }
 
   expect_failures = [
     var.name,
     var.oldest_message_alarm_seconds,
     var.error_rate_alarm_percent,
+    var.alarm_emails,
   ]
 }
