@@ -30,8 +30,8 @@ locals {
   # Who receives the alarms: each address gets a confirmation mail from AWS on apply.
   # REPLACE: prod refuses to plan without one (require_alarm_emails). It ships an empty
   # list, not a placeholder address, so that nothing here looks set while it is not;
-  # placeholders such as alerts@example.com are refused too (the domains reserved for
-  # examples receive no mail).
+  # placeholders such as alerts@example.com are refused too (example.com, .net and .org
+  # receive no mail).
   alarm_emails         = []
   require_alarm_emails = true
 }
