@@ -15,4 +15,8 @@ inputs = {
   name = "${include.root.locals.project}-artifacts-${get_aws_account_id()}"
   # A deployed jar is needed only while its version runs and for a rollback.
   expiration_days = 90
+  # Every jar is rebuilt from its commit: a teardown of live/global removes the bucket with
+  # what it holds (without this, `run --all destroy` stops at BucketNotEmpty, as the deploy
+  # rehearsal found).
+  force_destroy = true
 }

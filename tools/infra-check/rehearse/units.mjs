@@ -164,6 +164,9 @@ export class Units {
     await this.terraform(unit, dir, ['plan', '-detailed-exitcode', '-out=drift.plan'], credentials, 'second plan');
     const shown = await this.terraform(unit, dir, ['show', '-json', 'drift.plan'], credentials, 'show plan');
     const plan = JSON.parse(shown.stdout);
+    // Kept for a look at the values (the unit's folder is laid anew for its destroy).
+    await mkdir(path.join(this.work, 'plans'), { recursive: true });
+    await writeFile(path.join(this.work, 'plans', `${unit.dir.replace(/\//g, '_')}.json`), shown.stdout);
     const changes = [];
     for (const change of plan.resource_changes ?? []) {
       const actions = change.change.actions;
