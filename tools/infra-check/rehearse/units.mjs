@@ -135,7 +135,9 @@ export class Units {
 
   async terraform(unit, dir, args, credentials, step = args[0]) {
     const flags = { init: ['-no-color', '-input=false'], apply: ['-no-color', '-input=false'], plan: ['-no-color', '-input=false'], destroy: ['-no-color', '-input=false'], output: ['-no-color'], show: ['-no-color'] }[args[0]] ?? [];
-    const result = await run('terraform', [...args, ...flags], { cwd: dir, env: this.env(unit, credentials) });
+    const command = () => run('terraform', [...args, ...flags], { cwd: dir, env: this.env(unit, credentials) });
+    // Terraform's plugin cache is not safe for concurrent installs: one init at a time.
+    const result = args[0] === 'init' ? await (this.inits = (this.inits ?? Promise.resolve()).then(command)) : await command();
     if (!result.ok && !(args.includes('-detailed-exitcode') && result.code === 2)) throw new StepError(unit.dir, step, result.output);
     return result;
   }
