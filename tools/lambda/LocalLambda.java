@@ -243,9 +243,9 @@ public final class LocalLambda {
 			if (count % 1000 == 0) {
 				long now = System.nanoTime();
 				double seconds = (now - this.lastThousandAt.getAndSet(now)) / 1e9;
-				say("%s: %d invocations (%.0f/s over the last 1000), %d messages deleted, %d reported failures, %d failed",
-						function, count, 1000 / seconds, this.deleted.get(), this.reportedFailures.get(),
-						this.errors.get());
+				say("%s: %d invocations (%.0f/s since the previous 1000), %d messages deleted,"
+						+ " %d reported failures, %d failed", function, count, 1000 / seconds, this.deleted.get(),
+						this.reportedFailures.get(), this.errors.get());
 			}
 		}
 
@@ -555,7 +555,8 @@ public final class LocalLambda {
 			if (rawQuery != null && !rawQuery.isEmpty()) {
 				for (String pair : rawQuery.split("&")) {
 					int equals = pair.indexOf('=');
-					query.put((equals < 0) ? pair : pair.substring(0, equals), (equals < 0) ? "" : pair.substring(equals + 1));
+					query.put((equals < 0) ? pair : pair.substring(0, equals),
+							(equals < 0) ? "" : pair.substring(equals + 1));
 				}
 			}
 			ObjectNode headers = event.putObject("headers");
@@ -570,7 +571,8 @@ public final class LocalLambda {
 				headers.put("x-amzn-trace-id", traceId());
 			}
 			boolean text = body.length == 0 || (!headers.has("content-encoding") && isText(headers));
-			event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+			event.put("body",
+					text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
 			event.put("isBase64Encoded", !text);
 			return event;
 		}
@@ -602,8 +604,9 @@ public final class LocalLambda {
 			try {
 				response = JSON.readTree(payload);
 				JsonNode text = response.path("body");
+				boolean encoded = response.path("isBase64Encoded").asBoolean(false);
 				body = (text.isMissingNode() || text.isNull()) ? new byte[0]
-						: response.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text.asString())
+						: encoded ? Base64.getDecoder().decode(text.asString())
 								: text.asString().getBytes(StandardCharsets.UTF_8);
 			}
 			catch (RuntimeException ex) {
@@ -661,7 +664,9 @@ public final class LocalLambda {
 	 * Lambda builds it, and the deletes Lambda makes: with ReportBatchItemFailures exactly
 	 * the messages not named in batchItemFailures, else all; none when the invocation fails
 	 * or its answer is invalid. Unprocessed messages come back after the queue's visibility
-	 * timeout, which Lambda does not change. One poller per execution environment.
+	 * timeout, which Lambda does not change. One poller per execution environment. A stop
+	 * lets the long polls under way end (at most 20 s) and makes what they bring visible
+	 * again at once.
 	 */
 	static final class QueuePoller implements Trigger {
 
@@ -817,7 +822,8 @@ public final class LocalLambda {
 					}
 				}
 				ObjectNode messageAttributes = record.putObject("messageAttributes");
-				message.messageAttributes().forEach((name, value) -> attribute(messageAttributes.putObject(name), value));
+				message.messageAttributes()
+					.forEach((name, value) -> attribute(messageAttributes.putObject(name), value));
 				record.put("md5OfMessageAttributes", message.md5OfMessageAttributes());
 				record.put("md5OfBody", message.md5OfBody());
 				record.put("eventSource", "aws:sqs");
@@ -837,7 +843,8 @@ public final class LocalLambda {
 			ArrayNode strings = attribute.putArray("stringListValues");
 			value.stringListValues().forEach(strings::add);
 			ArrayNode binaries = attribute.putArray("binaryListValues");
-			value.binaryListValues().forEach((binary) -> binaries.add(Base64.getEncoder().encodeToString(binary.asByteArray())));
+			value.binaryListValues()
+				.forEach((binary) -> binaries.add(Base64.getEncoder().encodeToString(binary.asByteArray())));
 			attribute.put("dataType", value.dataType());
 		}
 
@@ -889,7 +896,8 @@ public final class LocalLambda {
 						.build());
 				}
 				try {
-					this.sqs.changeMessageVisibilityBatch((request) -> request.queueUrl(this.queueUrl).entries(entries));
+					this.sqs.changeMessageVisibilityBatch(
+							(request) -> request.queueUrl(this.queueUrl).entries(entries));
 				}
 				catch (SdkException ex) {
 					say("%s: %d messages stay hidden for the visibility timeout (%s)", this.function.name(),
@@ -918,7 +926,8 @@ public final class LocalLambda {
 					}
 				}
 				catch (SdkException ex) {
-					say("%s: %d deletes failed (%s)", this.function.name(), entries.size(), ex.getClass().getSimpleName());
+					say("%s: %d deletes failed (%s)", this.function.name(), entries.size(),
+							ex.getClass().getSimpleName());
 				}
 			}
 		}

@@ -73,7 +73,8 @@ lambda_env=(
 	"PATH=$PATH" LANG=en_US.UTF-8 TZ=:UTC
 	"AWS_REGION=$region" "AWS_DEFAULT_REGION=$region"
 	"AWS_LAMBDA_FUNCTION_NAME=$name" "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=$memory" "AWS_LAMBDA_FUNCTION_VERSION=$version"
-	"_HANDLER=$(setting '.Handler // ""')" "AWS_EXECUTION_ENV=AWS_Lambda_$runtime" AWS_LAMBDA_INITIALIZATION_TYPE=on-demand
+	"_HANDLER=$(setting '.Handler // ""')" "AWS_EXECUTION_ENV=AWS_Lambda_$runtime"
+	AWS_LAMBDA_INITIALIZATION_TYPE=on-demand
 	"AWS_LAMBDA_LOG_GROUP_NAME=$log_group"
 	"AWS_LAMBDA_LOG_STREAM_NAME=$(date -u +%Y/%m/%d)/[$version]$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 	# No profile files, as on Lambda: the caller's ~/.aws must not configure the function.
@@ -81,7 +82,9 @@ lambda_env=(
 )
 # The caller's endpoints and credentials (they win over a function's own endpoint), and this tool's settings.
 passed=()
-for variable in $(compgen -e | grep -E '^(AWS_ENDPOINT_URL(_[A-Z0-9_]+)?|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LOCAL_LAMBDA_(PORT|TARGET_GROUP_ARN|CONCURRENCY))$'); do
+caller='^(AWS_ENDPOINT_URL(_[A-Z0-9_]+)?|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN'
+caller+='|LOCAL_LAMBDA_(PORT|TARGET_GROUP_ARN|CONCURRENCY))$'
+for variable in $(compgen -e | grep -E "$caller"); do
 	passed+=("$variable=${!variable}")
 done
 
@@ -101,7 +104,8 @@ fi
 java="${LOCAL_LAMBDA_JAVA:-java}"
 javac="$(dirname "$(realpath "$(command -v "$java")")")/javac"
 [ -x "$javac" ] || javac=javac
-key="$( (cat tools/lambda/LocalLambda.java; "$java" -version 2>&1; tr ':' '\n' <<<"$classpath" | xargs -d "\n" cat) | sha256sum | cut -c1-16)"
+key="$( (cat tools/lambda/LocalLambda.java; "$java" -version 2>&1; tr ':' '\n' <<<"$classpath" | xargs -d '\n' cat) \
+	| sha256sum | cut -c1-16)"
 classes="${XDG_CACHE_HOME:-$HOME/.cache}/local-lambda/$key"
 if [ ! -f "$classes/LocalLambda.class" ]; then
 	mkdir -p "$(dirname "$classes")"
@@ -116,8 +120,10 @@ if [ ! -f "$classes/LocalLambda.class" ]; then
 	mv -T "$work" "$classes" 2>/dev/null || rm -rf "$work"
 fi
 
-# The JVM as Lambda's Java runtimes start it: tiered compilation stopping at C1, the serial
-# collector, a heap of 85% of the function's memory (per execution environment here).
+# The JVM about as Lambda's Java runtimes start it: tiered compilation stopping at C1 (their
+# documented default), the serial collector and a heap of 85% of the function's memory (as
+# their command lines have shown; per execution environment here). JAVA_TOOL_OPTIONS among
+# the function's variables applies, as on Lambda.
 heap_mb=$((memory * 85 / 100 * concurrency))
 exec env -i "${function_env[@]}" "${lambda_env[@]}" "${passed[@]}" \
 	"$java" -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "-XX:MaxHeapSize=${heap_mb}m" \
