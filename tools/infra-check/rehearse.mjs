@@ -80,6 +80,90 @@ export function compareDrift(changes, listed, appliedUnits) {
   return { unexpected, stale };
 }
 
+const [FIRST, SECOND] = ['0000rehearsal', '0001rehearsal']; // commits, as the workflow tags them
+
+/** Every unit of the environment in dependency order, applied and planned again. */
+async function applyEnvironment({ units, options, log, report, drift }, environment, env) {
+  const list = (await units.list(environment, env)).filter((unit) => unit.dir.startsWith(`live/${environment}/`));
+  const t0 = Date.now();
+  for (const wave of waves(list)) {
+    const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), env);
+    const jobs = wave.map((unit) => async () => {
+      // Torn down even if its apply fails half-way.
+      report.set(unit.dir, {});
+      const result = await units.apply(evaluated[unit.dir], {});
+      const changes = await units.drift(evaluated[unit.dir], result.dir, {});
+      drift.push(...changes);
+      report.set(unit.dir, { resources: result.resources.length, drift: changes.length });
+      const shown = changes.map((c) => `${c.address} ${c.actions} [${c.attributes.join(', ')}]`).join('; ');
+      log(`unit ${unit.dir}: applied ${result.resources.length} resources in ${result.seconds.toFixed(0)} s; second plan: ${shown || 'no changes'}`);
+    });
+    await pool(jobs, Number(options.parallelism ?? 3));
+  }
+  log(`environment ${environment}: ${list.length} units applied in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Both services on what was applied, each with its own role's credentials; their roles. */
+async function pipelineOnWhatWasApplied({ root, moto, admin, units, options, log }, environment) {
+  const credentials = {};
+  for (const service of SERVICES) {
+    const arn = units.outputs[`live/${environment}/${service}`].role_arn;
+    credentials[service] = { arn, ...(await probe(root, admin, 'assume-role', { 'role-arn': arn, session: service })) };
+  }
+  const roles = Object.fromEntries(Object.entries(credentials).map(([service, { arn, ...keys }]) => [service, keys]));
+  await runPipeline({ root, url: moto.url, region: REGION, environment, outputs: units.outputs, roles, count: Number(options.requests ?? 300), log });
+  return Object.values(credentials).map(({ arn }) => arn);
+}
+
+/**
+ * Teardown as README says, in reverse order (`terragrunt run --all destroy`, no IMAGE_TAG):
+ * prod first gives up its protection on purpose (deletion_protection and
+ * bucket_force_destroy set in env.hcl and applied), then every environment is destroyed, then
+ * global. Clean only if every destroy passed and the API holds nothing of the project but the
+ * state bucket.
+ */
+async function teardown({ root, repo, admin, units, log, report }, environments) {
+  const t0 = Date.now();
+  let clean = true;
+  const fail = (error) => {
+    clean = false;
+    log(`teardown: ${error.message}`);
+  };
+  const applied = (environment) => [...report.keys()].filter((dir) => dir.startsWith(`live/${environment}/`));
+  if (applied('prod').some((dir) => /\/(alb|archive-bucket)$/.test(dir))) {
+    await setInput(repo, 'live/prod/env.hcl', 'deletion_protection', 'false');
+    await setInput(repo, 'live/prod/env.hcl', 'bucket_force_destroy', 'true');
+    const names = applied('prod').filter((dir) => /\/(alb|archive-bucket)$/.test(dir));
+    const evaluated = await units.evaluate('prod', names, {}).catch((error) => fail(error));
+    for (const name of evaluated ? names : []) await units.apply(evaluated[name], {}).catch(fail);
+  }
+  const destroyEnvironment = async (environment) => {
+    const all = await units.list(environment, {});
+    for (const wave of waves(all.filter((unit) => report.has(unit.dir))).reverse()) {
+      const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), {}).catch(fail);
+      if (!evaluated) continue;
+      for (const unit of wave) {
+        try {
+          report.get(unit.dir).destroyed = (await units.destroy(evaluated[unit.dir], {})).destroyed;
+        } catch (error) {
+          fail(error);
+        }
+      }
+    }
+  };
+  await Promise.all(environments.filter((environment) => environment !== 'global').map((environment) => destroyEnvironment(environment).catch(fail)));
+  if (environments.includes('global')) await destroyEnvironment('global').catch(fail);
+  const inventory = await probe(root, admin, 'inventory').catch((error) => ({ error: error.message }));
+  await writeFile(path.join(units.work, 'inventory.json'), `${JSON.stringify(inventory, null, 2)}\n`);
+  const left = leftovers(inventory);
+  if (left.length) {
+    clean = false;
+    log(`teardown: left behind: ${left.join('; ')}`);
+  }
+  log(`teardown: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return clean;
+}
+
 export async function main(argv) {
   const options = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
   const which = argv.find((a) => !a.startsWith('--')) ?? 'all';
@@ -124,108 +208,63 @@ export async function main(argv) {
     : '';
   await writeFile(baseEnv.TF_CLI_CONFIG_FILE, installation);
   const units = new Units({ repo, work: out, endpoint: moto.url, baseEnv, log });
-  const summary = { units: 0, resources: 0, drift: 0, calls: 0, denied: 0, teardown: true };
-  const applied = [];
+  const summary = { calls: 0, denied: 0, teardown: true };
+  // Per unit: resources applied, second-plan changes, resources destroyed.
+  const report = new Map();
+  const drift = [];
+  const context = { root, repo, moto, admin, units, options, log, report, drift };
   let failure = null;
   try {
     // Terragrunt's --backend-bootstrap: the state bucket root.hcl names.
     await probe(root, admin, 'bootstrap-state', { bucket: `${PROJECT}-tfstate-${ACCOUNT}` });
+    // Yours to set (README): the repository whose workflows deploy; for prod, a certificate
+    // of your account for the API's domain and who gets the alarms.
     await setInput(repo, 'live/global/env.hcl', 'github_repository', '"example-org/ingest-pipeline"');
-    const listed = await artefacts(root);
-    const drift = [];
-    // The first deploy's version, and the delivery's: commits as the workflow tags them.
-    const [first, second] = ['0000rehearsal', '0001rehearsal'];
-    const roles = new Set();
-    for (const environment of environments) {
-      const env = { IMAGE_TAG: first };
-      if (environment === 'prod') {
-        // Yours to set (README): a certificate of your account for the API's domain, and
-        // who gets the alarms.
-        const certificate = await probe(root, admin, 'request-certificate', { domain: 'ingest.rehearsal.test' });
-        await setInput(repo, 'live/prod/env.hcl', 'certificate_arn', JSON.stringify(certificate.arn));
-        await setInput(repo, 'live/prod/env.hcl', 'alarm_emails', '["oncall@rehearsal.test"]');
-      }
-      const list = (await units.list(environment, env)).filter((unit) => unit.dir.startsWith(`live/${environment}/`));
-      const t0 = Date.now();
-      for (const wave of waves(list)) {
-        const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), env);
-        await pool(
-          wave.map((unit) => async () => {
-            // Torn down even if its apply fails half-way.
-            applied.push(evaluated[unit.dir]);
-            const result = await units.apply(evaluated[unit.dir], {});
-            const changes = await units.drift(evaluated[unit.dir], result.dir, {});
-            drift.push(...changes);
-            summary.units += 1;
-            summary.resources += result.resources.length;
-            log(`unit ${unit.dir}: applied ${result.resources.length} resources in ${result.seconds.toFixed(0)} s; second plan: ${changes.length ? changes.map((c) => `${c.address} ${c.actions} [${c.attributes.join(', ')}]`).join('; ') : 'no changes'}`);
-          }),
-          Number(options.parallelism ?? 3),
-        );
-      }
-      log(`environment ${environment}: ${list.length} units applied in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      if (environment === 'global') {
-        // The images job of the first commit, before any environment runs it.
-        roles.add(await push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: first }));
-        continue;
-      }
-      // Each service with the credentials of its own role (task role or function role).
-      const serviceRoles = {};
-      for (const service of SERVICES) {
-        const arn = units.outputs[`live/${environment}/${service}`].role_arn;
-        roles.add(arn);
-        serviceRoles[service] = await probe(root, admin, 'assume-role', { 'role-arn': arn, session: service });
-      }
-      await runPipeline({ root, url: moto.url, region: REGION, environment, outputs: units.outputs, roles: serviceRoles, count: Number(options.requests ?? 300), log });
-      if (environment === environments.find((name) => name !== 'global')) {
-        roles.add(await push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: second }));
-      }
-      const delivered = await deliver({ root, url: moto.url, region: REGION, units, environment, tag: second, log });
-      roles.add(delivered.role);
+    if (environments.includes('prod')) {
+      const certificate = await probe(root, admin, 'request-certificate', { domain: 'ingest.rehearsal.test' });
+      await setInput(repo, 'live/prod/env.hcl', 'certificate_arn', JSON.stringify(certificate.arn));
+      await setInput(repo, 'live/prod/env.hcl', 'alarm_emails', '["oncall@rehearsal.test"]');
     }
+    const roles = new Set();
+    await applyEnvironment(context, 'global', { IMAGE_TAG: FIRST });
+    // The images job of the first commit, before any environment runs it.
+    roles.add(await push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: FIRST }));
+    let delivery = null;
+    // dev and prod are independent once global is there: both at once, as two people may.
+    const results = await Promise.allSettled(
+      environments
+        .filter((environment) => environment !== 'global')
+        .map(async (environment) => {
+          await applyEnvironment(context, environment, { IMAGE_TAG: FIRST });
+          for (const role of await pipelineOnWhatWasApplied(context, environment)) roles.add(role);
+          // The next commit's images job, once, then each environment's deploy job.
+          delivery = delivery ?? push({ root, url: moto.url, region: REGION, outputs: units.outputs, tag: SECOND });
+          roles.add(await delivery);
+          roles.add((await deliver({ root, url: moto.url, region: REGION, units, environment, tag: SECOND, log })).role);
+        }),
+    );
+    const rejected = results.find((result) => result.status === 'rejected');
+    if (rejected) throw rejected.reason;
     const permissions = await checkPermissions({ root, url: moto.url, region: REGION, record, roles: [...roles], out, log });
     summary.calls = permissions.checked;
     summary.denied = permissions.denied.length + permissions.errors.length;
-    const compared = compareDrift(drift, listed, applied.map((unit) => unit.dir));
-    summary.drift = compared.unexpected.length;
-    for (const change of compared.unexpected) log(`drift: UNEXPECTED ${change.unit} ${change.address} ${change.actions} [${change.attributes.join(', ')}]`);
-    for (const item of compared.stale) log(`drift: listed artefact not seen: ${item.environment} ${item.unit} ${item.address} ${item.attribute} (${item.reason}): remove it from tools/rehearse/moto-artefacts.json if moto now answers as AWS does`);
-    if (compared.unexpected.length || compared.stale.length) failure = failure ?? new Error('the second plan differs from the listed moto artefacts');
   } catch (error) {
     failure = error;
+  }
+  const compared = compareDrift(drift, await artefacts(root), [...report.keys()]);
+  summary.drift = compared.unexpected.length + compared.stale.length;
+  for (const change of compared.unexpected) log(`drift: UNEXPECTED ${change.unit} ${change.address} ${change.actions} [${change.attributes.join(', ')}]`);
+  for (const item of compared.stale) log(`drift: listed artefact not seen: ${item.environment} ${item.unit} ${item.address} ${item.attribute}: remove it from tools/rehearse/moto-artefacts.json if moto now answers as AWS does`);
+  try {
+    summary.teardown = await teardown(context, environments);
   } finally {
-    // Teardown in reverse order, as `terragrunt run --all destroy`: no IMAGE_TAG.
-    const t0 = Date.now();
-    for (const environment of [...environments].reverse()) {
-      const mine = applied.filter((unit) => unit.dir.startsWith(`live/${environment}/`));
-      for (const wave of waves(mine).reverse()) {
-        const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), {}).catch((error) => {
-          summary.teardown = false;
-          log(`teardown: ${error.message}`);
-          return null;
-        });
-        if (!evaluated) continue;
-        for (const unit of wave) {
-          try {
-            const result = await units.destroy(evaluated[unit.dir], {});
-            log(`unit ${unit.dir}: destroyed ${result.destroyed} resources`);
-          } catch (error) {
-            summary.teardown = false;
-            log(`teardown: ${error.message}`);
-          }
-        }
-      }
-    }
-    const inventory = await probe(root, admin, 'inventory').catch((error) => ({ error: error.message }));
-    await writeFile(path.join(out, 'inventory.json'), `${JSON.stringify(inventory, null, 2)}\n`);
-    const left = leftovers(inventory);
-    if (left.length) {
-      summary.teardown = false;
-      log(`teardown: left behind: ${left.join('; ')}`);
-    }
-    log(`teardown: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     await moto.stop();
   }
+  for (const [dir, unit] of report) {
+    log(`unit ${dir}: applied ${unit.resources ?? 'FAILED'}, second plan ${unit.drift ?? '-'} change(s), destroyed ${unit.destroyed ?? 'FAILED'}`);
+  }
+  summary.units = [...report.values()].filter((unit) => unit.resources !== undefined).length;
+  summary.resources = [...report.values()].reduce((sum, unit) => sum + (unit.resources ?? 0), 0);
   if (failure) log(`rehearsal: FAILED: ${failure.message}`);
   log(
     `rehearsal: ${summary.units} units applied, ${summary.resources} resources, ${summary.drift} unexpected drift, ${summary.calls} calls checked, ${summary.denied} denied, ` +

@@ -90,11 +90,21 @@ def function_configuration(args):
     aws_lambda = client("lambda")
     configuration = aws_lambda.get_function_configuration(FunctionName=args.function, **({"Qualifier": args.qualifier} if args.qualifier else {}))
     configuration.pop("ResponseMetadata", None)
-    mappings = aws_lambda.list_event_source_mappings(FunctionName=args.function).get("EventSourceMappings", [])
+    # The mapping invokes the function's alias: match on the unqualified ARN.
+    base = configuration["FunctionArn"].split(":function:")[0] + ":function:" + args.function
+    mappings = [m for m in aws_lambda.list_event_source_mappings().get("EventSourceMappings", []) if m["FunctionArn"] == base or m["FunctionArn"].startswith(base + ":")]
     if mappings:
         configuration["EventSourceMapping"] = aws_lambda.get_event_source_mapping(UUID=mappings[0]["UUID"])
         configuration["EventSourceMapping"].pop("ResponseMetadata", None)
     return json.loads(json.dumps(configuration, default=str))
+
+
+def set_mapping(args):
+    """Enables or disables an event source mapping (moto polls an enabled one itself, and
+    cannot invoke the function: the rehearsal's poller stands in for it while disabled)."""
+    aws_lambda = client("lambda")
+    aws_lambda.update_event_source_mapping(UUID=args.uuid, Enabled=args.enabled == "true")
+    return {"uuid": args.uuid, "enabled": args.enabled == "true"}
 
 
 def put_object(args):
@@ -215,6 +225,7 @@ def main(argv):
     p = commands.add_parser("token"); p.add_argument("--name", required=True); p.set_defaults(run=token)
     p = commands.add_parser("task-environment"); p.add_argument("--cluster", required=True); p.add_argument("--service", required=True); p.set_defaults(run=task_environment)
     p = commands.add_parser("function-configuration"); p.add_argument("--function", required=True); p.add_argument("--qualifier"); p.set_defaults(run=function_configuration)
+    p = commands.add_parser("set-mapping"); p.add_argument("--uuid", required=True); p.add_argument("--enabled", choices=["true", "false"], required=True); p.set_defaults(run=set_mapping)
     p = commands.add_parser("put-object"); p.add_argument("--bucket", required=True); p.add_argument("--key", required=True); p.add_argument("--file", required=True); p.set_defaults(run=put_object)
     p = commands.add_parser("put-image"); p.add_argument("--repository", required=True); p.add_argument("--tag", required=True); p.set_defaults(run=put_image)
     p = commands.add_parser("queue-depth"); p.add_argument("--name", required=True); p.set_defaults(run=queue_depth)

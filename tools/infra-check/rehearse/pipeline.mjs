@@ -65,7 +65,19 @@ async function startService({ root, url, region, environment, service, outputs, 
   await writeFile(file, JSON.stringify(configuration));
   const port = await freePort();
   const env = { ...base, LOCAL_LAMBDA_PORT: String(port), LOCAL_LAMBDA_TARGET_GROUP_ARN: outputs[`live/${environment}/alb`].target_group_arn ?? '' };
+  // moto polls an enabled mapping itself and, unable to invoke the function, returns every
+  // message to the queue until it reaches the dead-letter queue: the rehearsal's poller
+  // stands in for it while it is disabled, and it is enabled again afterwards.
+  const mapping = configuration.EventSourceMapping?.UUID;
+  if (mapping) await probe(root, awsEnv(url, region), 'set-mapping', { uuid: mapping, enabled: 'false' });
+  const restore = mapping ? () => probe(root, awsEnv(url, region), 'set-mapping', { uuid: mapping, enabled: 'true' }) : async () => {};
   const started = start('bash', [path.join(root, 'tools', 'lambda', 'local-lambda.sh'), lambdaJar(root, service), file], env, `${service} (function ${unit.function_name}:${configuration.Version})`);
+  const stop = started.stop;
+  started.stop = async () => {
+    const code = await stop();
+    await restore();
+    return code;
+  };
   await new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`${started.label} not ready after 120 s:\n${started.output().slice(-4000)}`)), 120_000);
     const look = setInterval(() => {
