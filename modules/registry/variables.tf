@@ -32,6 +32,6 @@ variable "untagged_expiry_days" {
 
 variable "force_delete" {
   type        = bool
-  description = "Let terraform destroy delete repositories that still hold images. Loosens the default on purpose."
+  description = "Let terraform destroy delete repositories that still hold images (without it, destroy stops at RepositoryNotEmptyException). Loosens the default on purpose: for images rebuilt from their commit."
   default     = false
 }

@@ -10,4 +10,8 @@ terraform {
 inputs = {
   # One repository per service; the service units look theirs up by this name.
   repository_names = [for service in ["api", "worker"] : "${include.root.locals.project}/${service}"]
+  # Every image is rebuilt from its commit: a teardown of live/global removes the
+  # repositories with the images they hold (without this, `run --all destroy` stops at
+  # RepositoryNotEmptyException).
+  force_delete = true
 }

@@ -39,6 +39,20 @@ run "applied" {
   }
 }
 
+# live/global sets it: images are rebuilt from their commit, so a teardown deletes the
+# repositories with what they hold (else RepositoryNotEmptyException stops it).
+run "force_delete" {
+  command = plan
+  variables {
+    force_delete = true
+  }
+
+  assert {
+    condition     = alltrue([for repository in aws_ecr_repository.this : repository.force_delete])
+    error_message = "force_delete reaches every repository."
+  }
+}
+
 # Every validation at once: each listed variable must report its own error.
 run "rejects_bad_values" {
   command = plan
