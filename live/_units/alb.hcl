@@ -26,6 +26,7 @@ inputs = {
   public_subnet_ids   = dependency.network.outputs.public_subnet_ids
   ingress_cidr_blocks = local.env.ingress_cidr_blocks
   certificate_arn     = local.env.certificate_arn
+  domain_name         = local.env.domain_name
   require_https       = local.env.require_https
   deletion_protection = local.env.deletion_protection
   target_port         = 8080

@@ -17,7 +17,9 @@ locals {
   # No certificate: dev serves plain HTTP, so the token crosses the internet in clear text
   # on every request. Set an ACM certificate ARN here to serve HTTPS (HTTP then redirects).
   certificate_arn = null
-  require_https   = false
+  # With a certificate, the name it is for (base_url is then https://<domain_name>).
+  domain_name   = null
+  require_https = false
 
   # Where each service runs: "lambda" (the same beans through the Lambda adapter, near-zero
   # cost at idle) or "fargate" (web containers on ECS). cpu, memory and the counts size

@@ -18,7 +18,11 @@ locals {
   # REPLACE with your ACM certificate for the API's domain, in this region: the plan
   # refuses this placeholder (its all-zero certificate id) before anything is created.
   certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
-  require_https   = true
+  # REPLACE with the name that certificate is for, which clients call (base_url is
+  # https://<domain_name>); point its DNS record at the alb unit's dns_name. The plan
+  # refuses this placeholder (a name reserved for examples).
+  domain_name   = "api.example.com"
+  require_https = true
 
   # Where each service runs: "fargate" (web containers on ECS) or "lambda" (the same beans
   # through the Lambda adapter). cpu, memory and the counts size Fargate tasks;

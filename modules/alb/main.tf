@@ -83,7 +83,7 @@ resource "aws_lb_listener" "http" {
   lifecycle {
     precondition {
       condition     = !var.require_https || local.https
-      error_message = "require_https is set but certificate_arn is null: this environment must serve HTTPS, since every request carries the token. Set certificate_arn to an ACM certificate for the load balancer's name."
+      error_message = "require_https is set but certificate_arn is null: this environment must serve HTTPS, since every request carries the token. Set certificate_arn to an ACM certificate for the API's domain, and domain_name to that name."
     }
   }
 

@@ -1,11 +1,11 @@
 output "dns_name" {
-  description = "DNS name of the load balancer: the API's base URL host."
+  description = "DNS name of the load balancer: the base URL's host over plain HTTP; over HTTPS, where domain_name's DNS record points (and where a smoke test connects)."
   value       = aws_lb.this.dns_name
 }
 
 output "base_url" {
-  description = "Base URL of the API through the load balancer."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+  description = "Base URL of the API: https://<domain_name> with a certificate (the name it is for), else http://<dns_name>."
+  value       = local.https ? "https://${var.domain_name}" : "http://${aws_lb.this.dns_name}"
 }
 
 output "arn_suffix" {

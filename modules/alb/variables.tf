@@ -61,6 +61,34 @@ variable "certificate_arn" {
   }
 }
 
+variable "domain_name" {
+  type        = string
+  description = "The name clients use and certificate_arn's certificate is for, e.g. api.ingest.example.org: base_url is https://<domain_name>. Required with certificate_arn, null without it. No DNS record is managed here: point one (CNAME or alias) at dns_name."
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null || (can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", var.domain_name)) && length(coalesce(var.domain_name, "-")) <= 253)
+    error_message = "domain_name must be a host name in lowercase, such as api.ingest.example.org: labels of letters, digits and hyphens separated by dots, with no scheme, port or path."
+  }
+
+  # The name env.hcl ships until one is set: reserved for examples (RFC 2606), so no
+  # certificate of yours is for it.
+  validation {
+    condition     = !can(regex("(^|\\.)example\\.(com|net|org)$", lower(coalesce(var.domain_name, "-"))))
+    error_message = "domain_name is the placeholder ${coalesce(var.domain_name, "-")} (example.com, example.net and example.org are reserved for examples): no certificate of yours is for it, and the smoke test of the deploy would call a host that is not yours. Set domain_name in the environment's live/<env>/env.hcl to the name certificate_arn's certificate is for, and point a DNS record of that name at the load balancer's dns_name."
+  }
+
+  validation {
+    condition     = var.certificate_arn == null || var.domain_name != null
+    error_message = "domain_name is null, but certificate_arn is set: a certificate is for a name, and clients (the deploy's smoke test too) must call that name, or TLS fails its host-name check on the load balancer's own. Set domain_name in the environment's live/<env>/env.hcl to the name the certificate is for."
+  }
+
+  validation {
+    condition     = var.domain_name == null || var.certificate_arn != null
+    error_message = "domain_name is set, but certificate_arn is null: the API is served under its domain over HTTPS only. Set certificate_arn to an ACM certificate for ${coalesce(var.domain_name, "-")}, or domain_name to null for plain HTTP on the load balancer's own name."
+  }
+}
+
 variable "require_https" {
   type        = bool
   description = "Refuse to plan without a certificate (prod): every request carries the token."

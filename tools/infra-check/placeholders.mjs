@@ -9,6 +9,7 @@ import path from 'node:path';
 export const PLACEHOLDERS = [
   { file: 'live/global/env.hcl', input: 'github_repository', value: '"ingest-maintainers/ingest-pipeline"' },
   { file: 'live/prod/env.hcl', input: 'certificate_arn', value: '"arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"' },
+  { file: 'live/prod/env.hcl', input: 'domain_name', value: '"api.ingest-pipeline.dev"' },
   { file: 'live/prod/env.hcl', input: 'alarm_emails', value: '["oncall@ops.ingest-pipeline.dev"]' },
 ];
 

@@ -51,6 +51,7 @@ run "https" {
 
   variables {
     certificate_arn     = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
+    domain_name         = "api.ingest-pipeline.dev"
     require_https       = true
     deletion_protection = true
   }
@@ -78,10 +79,77 @@ run "refuses_the_placeholder_certificate" {
 
   variables {
     certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    domain_name     = "api.ingest-pipeline.dev"
     require_https   = true
   }
 
   expect_failures = [var.certificate_arn]
+}
+
+# The URL clients use: over HTTPS the certificate's name, which no record here points at
+# the load balancer (that is the user's DNS); over plain HTTP the load balancer's own name.
+run "base_url_is_the_domain_over_https" {
+  command = apply
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
+    domain_name     = "api.ingest-pipeline.dev"
+  }
+
+  assert {
+    condition     = output.base_url == "https://api.ingest-pipeline.dev"
+    error_message = "With a certificate, base_url is https://<domain_name>: a request to the load balancer's own name fails the certificate's host-name check."
+  }
+
+  assert {
+    condition     = output.dns_name == "mock-123.eu-west-1.elb.amazonaws.com"
+    error_message = "dns_name stays the load balancer's: where the domain's record points, and where a smoke test connects."
+  }
+}
+
+run "base_url_is_the_load_balancer_over_http" {
+  command = apply
+
+  assert {
+    condition     = output.base_url == "http://mock-123.eu-west-1.elb.amazonaws.com"
+    error_message = "Without a certificate, base_url is the load balancer's own name over plain HTTP."
+  }
+}
+
+# A certificate is for a name: without it, base_url would name a host the certificate
+# does not cover.
+run "requires_a_domain_with_the_certificate" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
+  }
+
+  expect_failures = [var.domain_name]
+}
+
+# A domain without a certificate would be served over plain HTTP under a name no one checks.
+run "refuses_a_domain_without_a_certificate" {
+  command = plan
+
+  variables {
+    domain_name = "api.ingest-pipeline.dev"
+  }
+
+  expect_failures = [var.domain_name]
+}
+
+# env.hcl's placeholder is a name reserved for examples (RFC 2606): the plan refuses it.
+run "refuses_the_placeholder_domain" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
+    domain_name     = "api.example.com"
+    require_https   = true
+  }
+
+  expect_failures = [var.domain_name]
 }
 
 run "lambda_targets" {
@@ -125,4 +193,17 @@ run "rejects_bad_values" {
     var.deregistration_delay_seconds,
     var.certificate_arn,
   ]
+}
+
+# On its own: domain_name's validations read certificate_arn, so Terraform skips them
+# while certificate_arn is invalid.
+run "rejects_a_url_as_domain" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c9d2e-8a4b-4c6d-9e0f-1a2b3c4d5e6f"
+    domain_name     = "https://API.ingest-pipeline.dev/"
+  }
+
+  expect_failures = [var.domain_name]
 }

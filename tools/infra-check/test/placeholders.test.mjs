@@ -28,6 +28,6 @@ test('every placeholder is an input its env.hcl ships, and the settled copy sets
     assert.ok((await readFile(path.join(dir, file), 'utf8')).includes(`${input}`) && (await readFile(path.join(dir, file), 'utf8')).includes(value));
   }
   assert.equal(await readlink(path.join(dir, 'modules')), path.join(REPO, 'modules'));
-  assert.deepEqual(placeholdersOf('prod').map((p) => p.input), ['certificate_arn', 'alarm_emails']);
+  assert.deepEqual(placeholdersOf('prod').map((p) => p.input), ['certificate_arn', 'domain_name', 'alarm_emails']);
   assert.deepEqual(placeholdersOf('dev'), []);
 });
