@@ -4,13 +4,17 @@
 #
 # usage: tools/smoke-test.sh BASE_URL
 #
-#   BASE_URL               e.g. http://localhost:8080 or https://<alb-dns-name>
+#   BASE_URL               e.g. http://localhost:8080, http://<alb-dns-name> or https://<domain_name>
 #   SMOKE_TOKEN            the token, or
 #   SMOKE_TOKEN_PARAMETER  the SSM parameter to read it from (aws ssm get-parameter --with-decryption)
 #   SMOKE_BUCKET           the archive bucket (required)
 #   SMOKE_S3_ENDPOINT      S3 endpoint URL for emulators or LocalStack (optional)
 #   SMOKE_SSM_ENDPOINT     SSM endpoint URL for emulators or LocalStack (optional)
 #   SMOKE_TIMEOUT          seconds to wait for health and for the object (default 60)
+#   SMOKE_CONNECT_TO       HOST:PORT:TARGET:TARGET_PORT, curl's --connect-to for every request
+#                          (optional): e.g. api.example.org:443:<alb-dns-name>:443 sends them to
+#                          the load balancer while TLS checks the certificate for the domain, so
+#                          no DNS record of the domain is needed
 #
 # Needs curl, jq and the AWS CLI, with credentials and region from the usual AWS variables.
 # Prints nothing secret; exits non-zero with the reason on any failure.
@@ -24,6 +28,8 @@ s3_endpoint=()
 [ -n "${SMOKE_S3_ENDPOINT:-}" ] && s3_endpoint=(--endpoint-url "$SMOKE_S3_ENDPOINT")
 ssm_endpoint=()
 [ -n "${SMOKE_SSM_ENDPOINT:-}" ] && ssm_endpoint=(--endpoint-url "$SMOKE_SSM_ENDPOINT")
+connect_to=()
+[ -n "${SMOKE_CONNECT_TO:-}" ] && connect_to=(--connect-to "$SMOKE_CONNECT_TO")
 
 fail() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
 for tool in curl jq aws; do command -v "$tool" >/dev/null || fail "$tool is not installed"; done
@@ -42,7 +48,7 @@ trap 'rm -rf "$work"' EXIT
 deadline=$((SECONDS + timeout))
 
 echo "smoke-test: waiting for $base_url/health"
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base_url/health")" = "200" ]; do
+until [ "$(curl -s "${connect_to[@]}" -o /dev/null -w '%{http_code}' "$base_url/health")" = "200" ]; do
 	[ "$SECONDS" -lt "$deadline" ] || fail "$base_url/health did not answer 200 within ${timeout}s"
 	sleep 1
 done
@@ -52,7 +58,7 @@ data="$(jq -cn --arg marker "$marker" --argjson ts "$(date +%s)" \
 	'{email_timestream: $ts, email_subject: "smoke test", smoke_marker: $marker}')"
 # The request body goes through a file so the token never appears in a process listing.
 jq -cn --arg token "$token" --argjson data "$data" '{token: $token, data: $data}' > "$work/request.json"
-status="$(curl -s -o "$work/response.json" -w '%{http_code}' -X POST "$base_url/ingest" \
+status="$(curl -s "${connect_to[@]}" -o "$work/response.json" -w '%{http_code}' -X POST "$base_url/ingest" \
 	-H 'Content-Type: application/json' --data-binary @"$work/request.json")"
 rm -f "$work/request.json"
 [ "$status" = "202" ] || fail "POST /ingest answered $status: $(cat "$work/response.json")"
