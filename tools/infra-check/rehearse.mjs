@@ -2,7 +2,7 @@
 // against an AWS API implementation on loopback (moto's server), with the real Terraform and
 // AWS provider. See README, "Verified where", and tools/rehearse.sh.
 //
-//   node tools/infra-check/rehearse.mjs [global|dev|prod|all] [--out=DIR] [--keep]
+//   node tools/infra-check/rehearse.mjs [global|dev|prod|all] [--requests=N] [--parallelism=N] [--out=DIR] [--infra=DIR]
 //
 // For each environment: every unit applied in dependency order, each with its own state in
 // the S3 backend root.hcl configures (the state bucket bootstrapped first), each dependency's
@@ -183,8 +183,11 @@ export async function main(argv) {
   // The checkout the user applies: the repository's infrastructure, with the inputs README
   // lists as "yours to set" set in it as a user sets them.
   const repo = path.join(out, 'repo');
+  // --infra=DIR: rehearse another tree's root.hcl, live/ and modules/ (a mutated copy) with
+  // this checkout's tools and jars.
+  const infra = path.resolve(options.infra ?? root);
   for (const entry of ['root.hcl', 'live', 'modules', 'tools/rehearse']) {
-    await cp(path.join(root, entry), path.join(repo, entry), { recursive: true, filter: (file) => !/(^|\/)(\.terraform|\.terragrunt-cache)$/.test(file) });
+    await cp(path.join(infra, entry), path.join(repo, entry), { recursive: true, filter: (file) => !/(^|\/)(\.terraform|\.terragrunt-cache)$/.test(file) });
   }
 
   const record = path.join(out, 'calls.jsonl');
@@ -218,11 +221,12 @@ export async function main(argv) {
     // Terragrunt's --backend-bootstrap: the state bucket root.hcl names.
     await probe(root, admin, 'bootstrap-state', { bucket: `${PROJECT}-tfstate-${ACCOUNT}` });
     // Yours to set (README): the repository whose workflows deploy; for prod, a certificate
-    // of your account for the API's domain and who gets the alarms.
+    // of your account, the domain it is for, and who gets the alarms.
     await setInput(repo, 'live/global/env.hcl', 'github_repository', '"example-org/ingest-pipeline"');
     if (environments.includes('prod')) {
       const certificate = await probe(root, admin, 'request-certificate', { domain: 'ingest.rehearsal.test' });
       await setInput(repo, 'live/prod/env.hcl', 'certificate_arn', JSON.stringify(certificate.arn));
+      await setInput(repo, 'live/prod/env.hcl', 'domain_name', '"ingest.rehearsal.test"');
       await setInput(repo, 'live/prod/env.hcl', 'alarm_emails', '["oncall@rehearsal.test"]');
     }
     const roles = new Set();

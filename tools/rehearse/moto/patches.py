@@ -245,11 +245,129 @@ def _put_status(s3, bucket: str) -> int:
         return error.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
+# --- ECS: UpdateService starts a deployment -----------------------------------------------------------
+
+
+@_once
+def ecs_update_service_deploys() -> None:
+    """ECS UpdateService with a new task definition (or forceNewDeployment) on a service of the ECS
+    deployment controller: AWS starts a new deployment, PRIMARY with a new id and the new revision's
+    ARN, the old one ACTIVE until the new tasks are steady; then the old one is gone and the primary's
+    rolloutState is COMPLETED. The service's taskDefinition is the revision's ARN, however it was named.
+    moto 5.2.1 keeps the old PRIMARY deployment of the old revision and stores the name as given.
+
+    moto runs no tasks, so the new deployment is at once in the state moto's CreateService gives a
+    deployment: COMPLETED and alone when the service's running count (MOTO_ECS_SERVICE_RUNNING, or the
+    desiredCount of an UpdateService) reaches its desired count, else IN_PROGRESS beside the old one."""
+    from moto.core.utils import utcnow
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.moto_api._internal import mock_random
+
+    update_service = EC2ContainerServiceBackend.update_service
+
+    def deploying_update_service(self, service_properties):
+        requested = service_properties.get("task_definition")
+        forced = service_properties.get("force_new_deployment", False)
+        service = update_service(self, service_properties)
+        if requested:
+            service.task_definition = self.describe_task_definition(requested).arn
+        old = service.deployments[0] if service.deployments else None
+        if old is None or not (forced or old["taskDefinition"] != service.task_definition):
+            return service
+        deployment_id = f"ecs-svc/{mock_random.randint(0, 32**12)}"
+        completed = service.running_count >= service.desired_count
+        now = utcnow()
+        service.deployments = [{
+            **old, "id": deployment_id, "status": "PRIMARY", "taskDefinition": service.task_definition,
+            "desiredCount": service.desired_count, "runningCount": service.running_count,
+            "pendingCount": service.pending_count, "createdAt": now, "updatedAt": now,
+            "rolloutState": "COMPLETED" if completed else "IN_PROGRESS",
+            "rolloutStateReason": f"ECS deployment {deployment_id} {'completed' if completed else 'in progress'}.",
+        }] + ([] if completed else [{**old, "status": "ACTIVE"}])
+        return service
+
+    EC2ContainerServiceBackend.update_service = deploying_update_service
+
+
+def probe_ecs_update_service_deploys() -> str | None:
+    from unittest import mock
+
+    ecs = _client("ecs")
+    ecs.create_cluster(clusterName="probe")
+    first, second = (ecs.register_task_definition(family="api", containerDefinitions=[
+        {"name": "api", "image": "api", "memory": 512}])["taskDefinition"]["taskDefinitionArn"] for _ in range(2))
+    with mock.patch.dict("os.environ", {"MOTO_ECS_SERVICE_RUNNING": "2"}):
+        created = ecs.create_service(cluster="probe", serviceName="api", taskDefinition=first, desiredCount=2)["service"]
+    service = ecs.update_service(cluster="probe", service="api", taskDefinition="api:2")["service"]
+    deployments = [{key: deployment.get(key) for key in ("status", "taskDefinition", "rolloutState", "runningCount",
+                                                         "desiredCount")} for deployment in service["deployments"]]
+    if deployments != [{"status": "PRIMARY", "taskDefinition": second, "rolloutState": "COMPLETED", "runningCount": 2,
+                        "desiredCount": 2}]:
+        return f"after UpdateService(api:2) of a steady service, deployments are {deployments}"
+    [deployment], [before] = service["deployments"], created["deployments"]
+    if deployment["id"] == before["id"] or deployment["rolloutStateReason"] != f"ECS deployment {deployment['id']} completed.":
+        return f"the deployment of api:2 is not a new one: {deployment['id']} ({deployment['rolloutStateReason']})"
+    if service["taskDefinition"] != second:
+        return f"UpdateService(api:2) leaves the service's taskDefinition {service['taskDefinition']}"
+    return None
+
+
+# --- ELBv2: deletion protection -----------------------------------------------------------------------
+
+
+@_once
+def elbv2_deletion_protection() -> None:
+    """ELBv2 DeleteLoadBalancer while the attribute deletion_protection.enabled is true: AWS refuses with
+    OperationNotPermitted (400) and keeps the load balancer, until ModifyLoadBalancerAttributes sets it
+    false. moto 5.2.1 deletes it anyway (ELBv2Backend.delete_load_balancer reads no attribute)."""
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.models import ELBv2Backend
+
+    delete_load_balancer = ELBv2Backend.delete_load_balancer
+
+    def protected_delete_load_balancer(self, arn):
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None and str(balancer.attrs.get("deletion_protection.enabled")).lower() == "true":
+            raise ELBClientError("OperationNotPermitted",
+                                 f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled")
+        delete_load_balancer(self, arn)
+
+    ELBv2Backend.delete_load_balancer = protected_delete_load_balancer
+
+
+def probe_elbv2_deletion_protection() -> str | None:
+    from botocore.exceptions import ClientError
+
+    ec2, elbv2 = _client("ec2"), _client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+               for index, zone in enumerate("ab")]
+    arn = elbv2.create_load_balancer(Name="protected", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+
+    def protection(enabled: str) -> None:
+        elbv2.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "deletion_protection.enabled", "Value": enabled}])
+
+    protection("true")
+    try:
+        elbv2.delete_load_balancer(LoadBalancerArn=arn)
+        return "DeleteLoadBalancer deletes a load balancer with deletion protection"
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "OperationNotPermitted":
+            return f"DeleteLoadBalancer of a protected load balancer answers {error.response['Error']}"
+    protection("false")
+    elbv2.delete_load_balancer(LoadBalancerArn=arn)
+    if elbv2.describe_load_balancers()["LoadBalancers"]:
+        return "DeleteLoadBalancer after deletion protection is off keeps the load balancer"
+    return None
+
+
 GAPS = [
     Gap("SQS RedriveAllowPolicy", sqs_redrive_allow_policy, probe_sqs_redrive_allow_policy),
     Gap("SQS SetQueueAttributes keeps Policy", sqs_set_attributes_keeps_policy, probe_sqs_set_attributes_keeps_policy),
     Gap("Application Auto Scaling tags", application_autoscaling_tags, probe_application_autoscaling_tags),
     Gap("policy conditions need their keys", policy_conditions_need_their_keys, probe_policy_conditions_need_their_keys),
+    Gap("ECS UpdateService starts a deployment", ecs_update_service_deploys, probe_ecs_update_service_deploys),
+    Gap("ELBv2 deletion protection", elbv2_deletion_protection, probe_elbv2_deletion_protection),
 ]
 
 
