@@ -116,6 +116,40 @@ def probe_sqs_set_attributes_keeps_policy() -> str | None:
     return None
 
 
+@_once
+def sqs_redrive_policy_as_set() -> None:
+    """SQS GetQueueAttributes RedrivePolicy: AWS returns the policy as compact JSON
+    ({"deadLetterTargetArn":"…","maxReceiveCount":5}), so the provider finds what it set.
+    moto 5.2.1 re-serialises it with Python's json.dumps defaults (a space after ':' and ','):
+    the provider waits for the attribute to settle (over a minute per queue) and a second plan
+    shows a change."""
+    import json as _json
+
+    from moto.sqs.models import Queue
+
+    original = Queue.attributes.fget
+
+    def compact(queue):
+        result = original(queue)
+        if queue.redrive_policy and "RedrivePolicy" in result:
+            result["RedrivePolicy"] = _json.dumps(queue.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(compact)
+
+
+def probe_sqs_redrive_policy_as_set() -> str | None:
+    sqs = _client("sqs")
+    dead = sqs.create_queue(QueueName="dead")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    url = sqs.create_queue(QueueName="work-redrive", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    answer = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"].get("RedrivePolicy")
+    if answer != policy:
+        return f"RedrivePolicy answered {answer!r}, set {policy!r}"
+    return None
+
+
 # --- Application Auto Scaling: tags -------------------------------------------------------------------
 
 
@@ -364,6 +398,7 @@ def probe_elbv2_deletion_protection() -> str | None:
 GAPS = [
     Gap("SQS RedriveAllowPolicy", sqs_redrive_allow_policy, probe_sqs_redrive_allow_policy),
     Gap("SQS SetQueueAttributes keeps Policy", sqs_set_attributes_keeps_policy, probe_sqs_set_attributes_keeps_policy),
+    Gap("SQS RedrivePolicy as set", sqs_redrive_policy_as_set, probe_sqs_redrive_policy_as_set),
     Gap("Application Auto Scaling tags", application_autoscaling_tags, probe_application_autoscaling_tags),
     Gap("policy conditions need their keys", policy_conditions_need_their_keys, probe_policy_conditions_need_their_keys),
     Gap("ECS UpdateService starts a deployment", ecs_update_service_deploys, probe_ecs_update_service_deploys),
