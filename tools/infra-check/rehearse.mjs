@@ -139,7 +139,8 @@ async function teardown({ root, repo, admin, units, log, report }, environments)
   }
   const destroyEnvironment = async (environment) => {
     const all = await units.list(environment, {});
-    for (const wave of waves(all.filter((unit) => report.has(unit.dir))).reverse()) {
+    const mine = all.filter((unit) => unit.dir.startsWith(`live/${environment}/`) && report.has(unit.dir));
+    for (const wave of waves(mine).reverse()) {
       const evaluated = await units.evaluate(environment, wave.map((unit) => unit.dir), {}).catch(fail);
       if (!evaluated) continue;
       for (const unit of wave) {

@@ -129,7 +129,9 @@ export class Units {
 
   env(unit, credentials) {
     const env = { ...this.baseEnv, ...credentials };
-    for (const [name, value] of Object.entries(unit.inputs)) env[`TF_VAR_${name}`] = tfVar(value);
+    // A null input is left out, so the variable keeps its default (a TF_VAR_ of "null" would be
+    // the string "null" for a string variable).
+    for (const [name, value] of Object.entries(unit.inputs)) if (value !== null) env[`TF_VAR_${name}`] = tfVar(value);
     return env;
   }
 
