@@ -52,7 +52,7 @@ export async function push({ root, url, region, outputs, tag }) {
  * tag as the environment's deploy role, each dependency's outputs read from its state with
  * the same role, then deploy-verify.sh or lambda-verify.sh on what apply reported.
  */
-export async function deliver({ root, url, region, units, environment, tag, list, log }) {
+export async function deliver({ root, url, region, units, environment, tag, log }) {
   const role = units.outputs['live/global/ci-access'].deploy_role_arns[environment];
   const credentials = await assumeGithubRole(root, url, region, role, `repo:example-org/ingest-pipeline:environment:${environment}`);
   const env = { IMAGE_TAG: tag };
@@ -65,7 +65,7 @@ export async function deliver({ root, url, region, units, environment, tag, list
   for (const producer of producers) {
     const producerEnv = producer.split('/')[1];
     Object.assign(evaluatedProducers, await units.evaluate(producerEnv, [producer], producerEnv === environment ? env : {}));
-    const dir = await units.prepare(evaluatedProducers[producer]);
+    const dir = await units.prepare(evaluatedProducers[producer], `deploy-${environment}`);
     await units.terraform(evaluatedProducers[producer], dir, ['init', '-backend-config=rehearsal.s3.tfbackend', '-reconfigure'], credentials);
     await units.readOutputs(evaluatedProducers[producer], dir, credentials);
   }

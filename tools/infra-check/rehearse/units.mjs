@@ -93,9 +93,13 @@ export class Units {
     );
   }
 
-  /** The unit's working folder: a copy of modules/, the generated files, the rehearsal's override. */
-  async prepare(unit) {
-    const base = path.join(this.work, 'units', unit.dir.replace(/^live\//, ''));
+  /**
+   * The unit's working folder: a copy of modules/, the generated files, the rehearsal's
+   * override. `reader` names a folder of its own for a job that only reads the unit's state
+   * (two deploy jobs read global's outputs at once).
+   */
+  async prepare(unit, reader = '') {
+    const base = path.join(this.work, 'units', `${unit.dir.replace(/^live\//, '')}${reader ? `@${reader}` : ''}`);
     const dir = path.join(base, 'modules', unit.source);
     await rm(base, { recursive: true, force: true });
     await cp(path.join(this.repo, 'modules'), path.join(base, 'modules'), { recursive: true, filter: (file) => !/(^|\/)(\.terraform|tests)$/.test(file) });
