@@ -90,9 +90,12 @@ inputs = {
         Resource = [dependency.token.outputs.kms_key_arn]
       },
       {
+        # GetQueueAttributes: the API reads the queue's MaximumMessageSize when it finds the
+        # queue (a body limit above it keeps the API unready); without it, AWS would refuse
+        # that read (found by the deploy rehearsal).
         Sid      = "PublishToTheQueue"
         Effect   = "Allow"
-        Action   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+        Action   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
         Resource = [dependency.queue.outputs.queue_arn]
       },
     ]

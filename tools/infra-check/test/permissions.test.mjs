@@ -176,3 +176,17 @@ test('the CLI prints the report and exits 1 on a denial', async () => {
   assert.equal(unchecked.code, 1, 'a role to check that the account does not hold is an error');
   assert.match(unchecked.stdout, /2 unattributed/);
 });
+
+test('a kms:EncryptionContext condition is decided before the simulation, which drops such keys', async () => {
+  const { resolveEncryptionContext } = await import('../permissions.mjs');
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Jars', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::jars', 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } }],
+  };
+  const holds = resolveEncryptionContext(policy, { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::jars' });
+  assert.deepEqual(holds.Statement[0].Condition, { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } });
+  assert.deepEqual(resolveEncryptionContext(policy, { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::other' }).Statement, []);
+  assert.deepEqual(resolveEncryptionContext(policy, {}).Statement, []);
+  const like = { Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringLike: { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::jars*' } } }] };
+  assert.equal(resolveEncryptionContext(like, { 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::jars-1' }).Statement.length, 1);
+});

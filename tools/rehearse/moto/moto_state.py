@@ -152,3 +152,22 @@ def task_definition_revision(family: str, account_id: str, region: str) -> int |
     backend = _backend(ecs_backends, account_id, region)
     revisions = backend.task_definitions.get(family) if backend else None
     return max(revisions) if revisions else None
+
+
+def resource_tags(arns: list[str], where) -> dict:
+    """The tags moto holds for the one resource a call names (Lambda functions and event source
+    mappings, whose tag conditions the deploy roles use); {} for anything else or several."""
+    if len(arns) != 1 or not arns[0].startswith("arn:aws:lambda:"):
+        return {}
+    from moto.awslambda.models import lambda_backends
+
+    arn = arns[0]
+    region = arn.split(":")[3]
+    backend = _backend(lambda_backends, arn.split(":")[4] or where.account, region)
+    if backend is None:
+        return {}
+    try:
+        base = arn if ":event-source-mapping:" in arn else ":".join(arn.split(":")[:7])
+        return dict(backend.list_tags(base) or {})
+    except Exception:
+        return {}

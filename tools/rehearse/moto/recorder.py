@@ -106,12 +106,17 @@ def _prefix(call) -> str | None:
 def _main(call) -> dict:
     action = iam_actions.action_for(call.service, call.operation, call.params) if call.service and call.operation else None
     prefix = _prefix(call)
+    found = resources(prefix, call.operation, action, call.params, _where(call)) if action else None
+    keys = context(prefix, call.operation or "", call.params, _where(call), call.region) if prefix else {}
+    # aws:ResourceTag/<key>: AWS evaluates a policy's tag conditions on the resource's tags.
+    for key, value in moto_state.resource_tags(found or [], _where(call)).items():
+        keys.setdefault(f"aws:ResourceTag/{key}", value)
     return {
         "service": call.signing_service or (call.service if call.operation else None),
         "operation": call.operation,
         "action": action,
-        "resources": resources(prefix, call.operation, action, call.params, _where(call)) if action else None,
-        "context": context(prefix, call.operation or "", call.params, _where(call), call.region) if prefix else {},
+        "resources": found,
+        "context": keys,
         "params": redact(call.params),
     }
 
