@@ -4,7 +4,8 @@
 // inputs of its unit file and the files it includes, the locals of each file in their own
 // scope, the provider that root.hcl generates (one alias per unit), and each dependency's
 // outputs taken from its mock_outputs, as `terragrunt run --all plan` has them on a fresh
-// environment. Units outside the environment that a unit depends on (live/global) come
+// environment, or from its applied state where the caller gives those (`outputs`: the deploy
+// rehearsal, rehearse.mjs, which also reads each unit's generated provider and backend). Units outside the environment that a unit depends on (live/global) come
 // along. Nothing is copied: every value is an expression of the files themselves, which
 // Terraform evaluates.
 //
