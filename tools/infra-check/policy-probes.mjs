@@ -99,7 +99,8 @@ export function outsider(principal, { region }) {
   if (/:user\//.test(principal)) {
     return { label: principal, principal, identityPolicies: [ALLOW_ALL], context: requestContext({}, principal, { region, accountId: account }) };
   }
-  return { ...rolePrincipal(role, { policies: [] }, { region }), label: `a role of account ${account}`, identityPolicies: [ALLOW_ALL] };
+  const label = role === principal ? principal : `a role of account ${account}`;
+  return { ...rolePrincipal(role, { policies: [] }, { region }), label, identityPolicies: [ALLOW_ALL] };
 }
 
 export const anonymous = ({ region }) => ({

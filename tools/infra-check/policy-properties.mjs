@@ -31,8 +31,10 @@ const OUTSIDE_REQUESTS = {
 
 /** The principals of other accounts a policy names: each is probed as itself. */
 function namedOutsiders(policy, owner) {
+  const account = (p) => (/^\d{12}$/.test(p) ? p : arnPart(p, 4));
+  const probedAnyway = (p) => account(p) === OUTSIDE_ACCOUNT && !/:(?:role|user)\//.test(p);
   const named = statementsOf(policy).filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Principal?.AWS));
-  return [...new Set(named.filter((p) => p !== '*' && (/^\d{12}$/.test(p) ? p : arnPart(p, 4)) !== owner))];
+  return [...new Set(named.filter((p) => p !== '*' && account(p) !== owner && !probedAnyway(p)))];
 }
 
 async function noOutsideAccess(account, { accountId, region }) {
@@ -42,8 +44,7 @@ async function noOutsideAccess(account, { accountId, region }) {
     const requests = OUTSIDE_REQUESTS[held.kind]?.(arn);
     if (!policy || !requests) continue;
     const owner = arnPart(arn, 4) || accountId;
-    const named = namedOutsiders(policy, owner).filter((p) => p !== OUTSIDE_ACCOUNT && p !== `arn:aws:iam::${OUTSIDE_ACCOUNT}:root`);
-    const callers = [anonymous({ region }), outsider(OUTSIDE_ACCOUNT, { region }), ...named.map((p) => outsider(p, { region }))];
+    const callers = [anonymous({ region }), ...[OUTSIDE_ACCOUNT, ...namedOutsiders(policy, owner)].map((p) => outsider(p, { region }))];
     for (const who of callers) {
       for (const [action, resource] of requests) {
         const result = await simulate(who, action, resource, { resourcePolicy: policy, accountId: owner });
@@ -188,7 +189,9 @@ async function trustIntendedPrincipal(account, { accountId, region, project, rep
       if (result.allowed) findings.push({ property: 'trust-principal', subject: arn, message: `the trust of ${name} lets ${who.label} assume it (${how}): allowed by ${result.grant}` });
       if (result.error) findings.push({ property: 'trust-principal', subject: arn, message: `${action} by ${who.label}: ${result.error}` });
     };
-    await refuse(outsider(OUTSIDE_ACCOUNT, { region }), 'sts:AssumeRole', 'sts:AssumeRole from another account');
+    for (const other of [OUTSIDE_ACCOUNT, ...namedOutsiders(trust, arnPart(arn, 4) || accountId)]) {
+      await refuse(outsider(other, { region }), 'sts:AssumeRole', 'sts:AssumeRole from another account');
+    }
     const provider = trustPrincipals(held.trust, 'Federated').find((federated) => String(federated).includes(GITHUB));
     const service = intendedService({ ...held, name });
     if (!provider && !service) continue;

@@ -133,7 +133,7 @@ test('no-outside-access: a queue policy letting another account send, probed as 
   }));
   const found = named(findings, 'no-outside-access', queue('dev'));
   assert.equal(found.length, 1, JSON.stringify(findings));
-  assert.match(found[0].message, /account 210987654321 may sqs:SendMessage/);
+  assert.match(found[0].message, /^arn:aws:iam::210987654321:role\/partner may sqs:SendMessage/);
 });
 
 test('no-outside-access: the key policy delegating to the account root lets no other account decrypt', async () => {
@@ -257,11 +257,13 @@ test('trust-principal: a service role also trusting EC2, and one trusting the ac
   assert.match(named(findings, 'trust-principal', WORKER.dev).map((f) => f.message).join('\n'), /another role of the account/);
 });
 
-test('trust-principal: a role another account may assume', async () => {
+test('trust-principal: roles another account may assume, any of its principals or the one named', async () => {
   const findings = await check(mutated((account) => {
     account.roles[WORKER.dev].trust.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' });
+    account.roles[PUSH].trust.Statement.push({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:role/ci' }, Action: 'sts:AssumeRole' });
   }));
-  assert.match(named(findings, 'trust-principal', WORKER.dev).map((f) => f.message).join('\n'), /sts:AssumeRole from another account/);
+  assert.match(named(findings, 'trust-principal', WORKER.dev).map((f) => f.message).join('\n'), /lets a role of account 999999999999 assume it \(sts:AssumeRole from another account\)/);
+  assert.match(named(findings, 'trust-principal', PUSH).map((f) => f.message).join('\n'), /lets arn:aws:iam::210987654321:role\/ci assume it/);
 });
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../policy-properties.mjs');
