@@ -144,8 +144,17 @@ data "aws_iam_policy_document" "deploy" {
   statement {
     sid = "TaskDefinitions"
     # Task definition actions support no resource-level permission: AWS requires "*".
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource", "ecs:ListTagsForResource"]
+    actions   = ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:ListTagsForResource"]
     resources = ["*"]
+  }
+
+  # Tags of a new revision (RegisterTaskDefinition with tags): on this environment's task
+  # definition families only. On "*", one environment's role could retag the other's services
+  # (the rehearsal's policy-properties check found it).
+  statement {
+    sid       = "TagTaskDefinitions"
+    actions   = ["ecs:TagResource"]
+    resources = [for service in each.value.services : "arn:${local.partition}:ecs:${local.region}:${local.account}:task-definition/${service}:*"]
   }
 
   statement {

@@ -252,7 +252,7 @@ export async function main(argv) {
     if (rejected) throw rejected.reason;
     const permissions = await checkPermissions({ root, url: moto.url, region: REGION, record, roles: [...roles], out, log });
     summary.calls = permissions.checked;
-    summary.denied = permissions.denied.length + permissions.errors.length;
+    summary.denied = permissions.denied.length + permissions.errors.length + permissions.findings.length;
   } catch (error) {
     failure = error;
   }

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evaluateCalls, formatReport, parseCalls } from '../permissions.mjs';
+import { checkProperties, formatFindings } from '../policy-properties.mjs';
 import { ACCOUNT, awsEnv } from './aws.mjs';
 import { run } from './units.mjs';
 
@@ -20,12 +21,25 @@ export async function checkPermissions({ root, url, region, record, roles, out, 
   // (tools/rehearse/moto-artefacts.json, "calls"): reported, not counted.
   const tolerated = JSON.parse(await readFile(path.join(root, 'tools', 'rehearse', 'moto-artefacts.json'), 'utf8')).calls ?? [];
   const accepted = (item) => tolerated.find((call) => call.action === item.action);
-  for (const item of [...result.denied, ...result.errors].filter(accepted)) log(`permissions: tolerated ${roleName(item.role)} ${item.action} (${accepted(item).reason.split(':')[0]})`);
+  const counts = new Map();
+  for (const item of result.denied.filter(accepted)) {
+    const held = result.perRole[item.role];
+    if (held) held.denied -= 1;
+  }
+  for (const item of [...result.denied, ...result.errors].filter(accepted)) {
+    const key = `${roleName(item.role)} ${item.action}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of counts) log(`permissions: tolerated ${key} (${count} distinct): tools/rehearse/moto-artefacts.json says why`);
   result.denied = result.denied.filter((item) => !accepted(item));
   result.errors = result.errors.filter((item) => !accepted(item));
   const report = formatReport(result);
   await writeFile(path.join(out, 'permissions.txt'), `${report}\n`);
   for (const line of report.split('\n')) if (!/granted but unused/.test(line)) log(line);
   log(`permissions: the full report, with the granted actions no call used: ${path.relative(root, path.join(out, 'permissions.txt'))}`);
+  // What the modules promise of every policy the account now holds (no outside access,
+  // TLS-only, environments apart, PassRole to its service, trusts), simulated.
+  result.findings = await checkProperties(account, { accountId: ACCOUNT, region, project: 'ingest-pipeline' });
+  for (const line of (result.findings.length ? formatFindings(result.findings) : 'policy properties: every property holds').split('\n')) log(line);
   return result;
 }
