@@ -111,7 +111,7 @@ async function pipelineOnWhatWasApplied({ root, moto, admin, units, options, log
     credentials[service] = { arn, ...(await probe(root, admin, 'assume-role', { 'role-arn': arn, session: service })) };
   }
   const roles = Object.fromEntries(Object.entries(credentials).map(([service, { arn, ...keys }]) => [service, keys]));
-  await runPipeline({ root, url: moto.url, region: REGION, environment, outputs: units.outputs, roles, count: Number(options.requests ?? 300), log });
+  await runPipeline({ root, out: units.work, url: moto.url, region: REGION, environment, outputs: units.outputs, roles, count: Number(options.requests ?? 300), log });
   return Object.values(credentials).map(({ arn }) => arn);
 }
 

@@ -47,7 +47,7 @@ async function waitFor(url, service, seconds = 120) {
 }
 
 /** Starts one service of the environment on its runtime; resolves once it is ready. */
-async function startService({ root, url, region, environment, service, outputs, credentials }) {
+async function startService({ root, out, url, region, environment, service, outputs, credentials }) {
   const unit = outputs[`live/${environment}/${service}`];
   const base = awsEnv(url, region, credentials);
   if (unit.runtime === 'fargate') {
@@ -61,7 +61,7 @@ async function startService({ root, url, region, environment, service, outputs, 
     return { ...started, baseUrl: `http://127.0.0.1:${port}`, settings: Object.keys(container.environment) };
   }
   const configuration = await probe(root, awsEnv(url, region), 'function-configuration', { function: unit.function_name, qualifier: 'live' });
-  const file = path.join(root, 'target', 'rehearsal', `${unit.function_name}.json`);
+  const file = path.join(out, `${unit.function_name}.json`);
   await writeFile(file, JSON.stringify(configuration));
   const port = await freePort();
   const env = { ...base, LOCAL_LAMBDA_PORT: String(port), LOCAL_LAMBDA_TARGET_GROUP_ARN: outputs[`live/${environment}/alb`].target_group_arn ?? '' };
@@ -119,19 +119,19 @@ async function ingest(baseUrl, token, count, concurrency = 8) {
  * Runs the environment's pipeline: both services, `count` requests, every object checked at
  * its key, both queues empty at the end. `roles` are the services' role credentials.
  */
-export async function runPipeline({ root, url, region, environment, outputs, roles, count, log }) {
+export async function runPipeline({ root, out, url, region, environment, outputs, roles, count, log }) {
   const t0 = Date.now();
   const services = [];
   try {
     for (const service of ['worker', 'api']) {
-      services.push(await startService({ root, url, region, environment, service, outputs, credentials: roles[service] }));
+      services.push(await startService({ root, out, url, region, environment, service, outputs, credentials: roles[service] }));
     }
     const api = services[1];
     const token = (await probe(root, awsEnv(url, region), 'token', { name: outputs[`live/${environment}/token`].parameter_name })).value;
     const health = await fetch(`${api.baseUrl}/health`);
     const wrong = await fetch(`${api.baseUrl}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'wrong', data: { email_timestream: 1 } }) });
     const { accepted, refused } = await ingest(api.baseUrl, token, count);
-    const expect = path.join(root, 'target', 'rehearsal', `expected-${environment}.json`);
+    const expect = path.join(out, `expected-${environment}.json`);
     await writeFile(expect, JSON.stringify(Object.fromEntries(accepted.map((item) => [item.key, item]))));
     const bucket = outputs[`live/${environment}/archive-bucket`].bucket_name;
     const objects = await probe(root, awsEnv(url, region), 'check-objects', { bucket, expect, timeout: 120 });
