@@ -64,7 +64,9 @@ export class Units {
    * as outputs of a root without resources, applied by Terraform itself.
    */
   async evaluate(environment, names, env) {
-    const dir = path.join(this.work, 'values', environment);
+    // A folder per evaluation: dev's and prod's deploy jobs evaluate global's units at once.
+    this.evaluations = (this.evaluations ?? 0) + 1;
+    const dir = path.join(this.work, 'values', `${environment}-${this.evaluations}`);
     const stack = await assembleStack(this.repo, environment, { outDir: dir, env, outputs: this.outputs });
     const main = JSON.parse(stack.files['main.tf.json']);
     const wanted = stack.units.filter((unit) => names.includes(unit.dir));
