@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -111,6 +113,14 @@ public final class ApiTestSupport {
 
 	public static String body(String token, String data) {
 		return "{\"token\":" + JSON.writeValueAsString(token) + ",\"data\":" + data + "}";
+	}
+
+	/**
+	 * The pipeline's id of a queued message: what its client was told.
+	 */
+	public static String messageIdOf(Message message) {
+		MessageAttributeValue id = message.messageAttributes().get(QueueMessage.MESSAGE_ID);
+		return (id != null) ? id.stringValue() : null;
 	}
 
 	/**

@@ -193,7 +193,7 @@ class GracefulShutdownTests {
 		assertThat(statuses.keySet()).containsOnly(202, 503);
 		Set<String> queued = new HashSet<>();
 		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			drain(sqs, queueUrl).stream().map(Message::messageId).forEach(queued::add);
+			drain(sqs, queueUrl).stream().map(ApiTestSupport::messageIdOf).forEach(queued::add);
 			return queued.containsAll(accepted);
 		});
 		assertThat(queued).containsAll(accepted);

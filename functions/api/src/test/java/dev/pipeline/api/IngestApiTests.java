@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
@@ -146,9 +147,11 @@ class IngestApiTests {
 		List<Message> messages = drain(sqs, queueUrl);
 		assertThat(messages).hasSize(1);
 		Message message = messages.get(0);
-		assertThat(message.messageId()).isEqualTo(messageId);
+		assertThat(UUID.fromString(messageId).version()).as("the pipeline's own id, random").isEqualTo(4);
+		assertThat(message.messageId()).as("not the SQS MessageId, which a redrive changes").isNotEqualTo(messageId);
 		assertThat(message.body()).isEqualTo(data).doesNotContain(TOKEN);
-		assertThat(message.messageAttributes()).containsOnlyKeys(QueueMessage.INGESTED_AT);
+		assertThat(message.messageAttributes()).containsOnlyKeys(QueueMessage.INGESTED_AT, QueueMessage.MESSAGE_ID);
+		assertThat(message.messageAttributes().get(QueueMessage.MESSAGE_ID).stringValue()).isEqualTo(messageId);
 		String ingestedAtText = message.messageAttributes().get(QueueMessage.INGESTED_AT).stringValue();
 		assertThat(ingestedAtText).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
 		Instant ingestedAt = Instant.parse(ingestedAtText);
@@ -156,6 +159,61 @@ class IngestApiTests {
 		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").format(LocalDate.ofInstant(ingestedAt, ZoneOffset.UTC));
 		assertThat(accepted.get("key").asString()).isEqualTo("emails/" + day + "/" + messageId + ".json");
 		assertThat(accepted.propertyNames()).containsExactlyInAnyOrder("messageId", "key");
+	}
+
+	@Test
+	void givesARetryWithTheSameIdempotencyKeyAndDataTheSameMessageIdAndKey() {
+		String data = "{\"email_timestream\":1764201600,\"n\":1}";
+		Map<String, String> key = Map.of("Idempotency-Key", "order-4711");
+		JsonNode first = json(post(this.port, "/ingest", "application/json", body(TOKEN, data), key));
+		JsonNode retry = json(post(this.port, "/ingest", "application/json", body(TOKEN, data),
+				Map.of("idempotency-key", "order-4711")));
+		JsonNode otherData = json(post(this.port, "/ingest", "application/json",
+				body(TOKEN, "{\"email_timestream\":1764201600,\"n\":2}"), key));
+		JsonNode noKey = json(postJson(this.port, body(TOKEN, data)));
+
+		assertThat(retry).isEqualTo(first);
+		assertThat(UUID.fromString(first.get("messageId").asString()).version()).isEqualTo(5);
+		assertThat(otherData.get("messageId")).isNotEqualTo(first.get("messageId"));
+		assertThat(noKey.get("messageId")).isNotEqualTo(first.get("messageId"));
+		List<Message> messages = drain(sqs, queueUrl);
+		assertThat(messages).hasSize(4)
+			.extracting((message) -> message.messageAttributes().get(QueueMessage.MESSAGE_ID).stringValue())
+			.containsExactlyInAnyOrder(first.get("messageId").asString(), first.get("messageId").asString(),
+					otherData.get("messageId").asString(), noKey.get("messageId").asString());
+	}
+
+	@ParameterizedTest
+	// Java's client sends a non-ASCII value as '?'; the Lambda test sends one.
+	@ValueSource(strings = { "", "tab\there" })
+	void rejectsAnIdempotencyKeyThatIsNotPrintableAsciiWith400NamingTheHeader(String value) {
+		HttpResponse<String> response = post(this.port, "/ingest", "application/json",
+				body(TOKEN, "{\"email_timestream\":1764201600}"), Map.of("Idempotency-Key", value));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json(response);
+		assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
+		assertThat(response.body()).doesNotContain(TOKEN);
+		if (!value.isEmpty()) {
+			assertThat(response.body()).doesNotContain(value);
+		}
+		assertThat(depth(sqs, queueUrl)).isZero();
+	}
+
+	@Test
+	void rejectsAnIdempotencyKeyOver255CharactersAndChecksTheTokenFirst() {
+		String data = "{\"email_timestream\":1764201600}";
+		HttpResponse<String> tooLong = post(this.port, "/ingest", "application/json", body(TOKEN, data),
+				Map.of("Idempotency-Key", "k".repeat(256)));
+		assertThat(tooLong.statusCode()).isEqualTo(400);
+		assertThat(json(tooLong).get("type").asString()).endsWith(":invalid-header");
+		HttpResponse<String> longest = post(this.port, "/ingest", "application/json", body(TOKEN, data),
+				Map.of("Idempotency-Key", "k".repeat(255)));
+		assertThat(longest.statusCode()).isEqualTo(202);
+		HttpResponse<String> unauthenticated = post(this.port, "/ingest", "application/json", body(WRONG_TOKEN, data),
+				Map.of("Idempotency-Key", "k".repeat(256)));
+		assertThat(unauthenticated.statusCode()).isEqualTo(401);
+		assertThat(drain(sqs, queueUrl)).hasSize(1);
 	}
 
 	@Test

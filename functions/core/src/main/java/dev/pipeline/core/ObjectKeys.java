@@ -7,11 +7,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The layout of archived objects: {@code <prefix><yyyy>/<MM>/
- *
-<dd>/<messageId>.json}, dated by the UTC date of the instant the API accepted the message.
- * The API tells the client this key; the worker writes to it. One implementation for
- * both.
+ * The layout of archived objects: {@code <prefix>yyyy/MM/dd/<messageId>.json}, dated by
+ * the UTC date of the instant the API accepted the message and named by the pipeline's
+ * message id ({@link MessageIds}). The API tells the client this key; the worker writes
+ * to it. One implementation for both.
  */
 public final class ObjectKeys {
 
@@ -19,6 +18,9 @@ public final class ObjectKeys {
 	public static final String DEFAULT_PREFIX = "emails/";
 
 	private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9!_.*'()-]+/)*");
+
+	/** A UUID, or anything of its alphabet: never a path, never a character to escape. */
+	private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9-]{1,128}");
 
 	private final String prefix;
 
@@ -48,13 +50,15 @@ public final class ObjectKeys {
 	/**
 	 * Returns the key of the object for one message.
 	 * @param ingestedAt when the API accepted the message
-	 * @param messageId the SQS message id
+	 * @param messageId the pipeline's message id
 	 * @return the object key
+	 * @throws IllegalArgumentException if the id is not 1 to 128 letters, digits or
+	 * {@code -}
 	 */
 	public String keyFor(Instant ingestedAt, String messageId) {
 		Objects.requireNonNull(ingestedAt, "ingestedAt");
-		if (messageId == null || messageId.isEmpty() || messageId.contains("/")) {
-			throw new IllegalArgumentException("A message id must be non-empty and contain no '/'");
+		if (!isMessageId(messageId)) {
+			throw new IllegalArgumentException("A message id must be 1 to 128 letters, digits or '-'");
 		}
 		LocalDate date = LocalDate.ofInstant(ingestedAt, ZoneOffset.UTC);
 		StringBuilder key = new StringBuilder(this.prefix.length() + messageId.length() + 16);
@@ -62,6 +66,15 @@ public final class ObjectKeys {
 		twoDigits(key, date.getMonthValue()).append('/');
 		twoDigits(key, date.getDayOfMonth()).append('/');
 		return key.append(messageId).append(".json").toString();
+	}
+
+	/**
+	 * Tells whether a value can name an object.
+	 * @param messageId a message id, possibly {@code null}
+	 * @return {@code true} for 1 to 128 letters, digits or {@code -}
+	 */
+	public static boolean isMessageId(String messageId) {
+		return messageId != null && MESSAGE_ID.matcher(messageId).matches();
 	}
 
 	private static StringBuilder twoDigits(StringBuilder key, int value) {

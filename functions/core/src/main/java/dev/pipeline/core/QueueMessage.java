@@ -9,13 +9,17 @@ import java.util.Optional;
 
 /**
  * The queue message between the API and the worker: the body is the request's
- * {@code data} object as UTF-8 JSON, and one message attribute, {@value #INGESTED_AT},
- * carries the instant the API accepted it.
+ * {@code data} object as UTF-8 JSON; the message attribute {@value #INGESTED_AT} carries
+ * the instant the API accepted it, and {@value #MESSAGE_ID} the id the client was given
+ * ({@link MessageIds}).
  */
 public final class QueueMessage {
 
 	/** Name of the message attribute that holds the acceptance instant. */
 	public static final String INGESTED_AT = "ingested-at";
+
+	/** Name of the message attribute that holds the pipeline's message id. */
+	public static final String MESSAGE_ID = "message-id";
 
 	private static final DateTimeFormatter INSTANT_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -59,6 +63,19 @@ public final class QueueMessage {
 		catch (DateTimeParseException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * The pipeline's id of a received message: its {@value #MESSAGE_ID} attribute. A
+	 * message without one was queued by an API older than the attribute (a rolling
+	 * deploy), which told its client the SQS MessageId: that is the fallback, and the
+	 * only place an id comes from the SQS MessageId.
+	 * @param attribute the {@value #MESSAGE_ID} attribute's value, possibly {@code null}
+	 * @param sqsMessageId the message's SQS MessageId
+	 * @return the id the message's client was given
+	 */
+	public static String messageId(String attribute, String sqsMessageId) {
+		return (attribute != null && !attribute.isBlank()) ? attribute : sqsMessageId;
 	}
 
 }

@@ -49,6 +49,10 @@ class ObjectKeysTests {
 	void rejectsMessageIdsThatWouldEscapeTheDay() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.keys.keyFor(Instant.EPOCH, "a/b"));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.keys.keyFor(Instant.EPOCH, ""));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.keys.keyFor(Instant.EPOCH, ".."));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.keys.keyFor(Instant.EPOCH, "a b"));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.keys.keyFor(Instant.EPOCH, "a".repeat(129)));
+		assertThat(this.keys.keyFor(Instant.EPOCH, "a".repeat(128))).endsWith("/" + "a".repeat(128) + ".json");
 	}
 
 }

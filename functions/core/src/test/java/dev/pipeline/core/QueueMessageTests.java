@@ -29,4 +29,12 @@ class QueueMessageTests {
 		assertThat(QueueMessage.parseIngestedAt("yesterday")).isEmpty();
 	}
 
+	@Test
+	void takesTheMessageIdFromTheAttributeAndFallsBackToTheSqsMessageId() {
+		assertThat(QueueMessage.messageId("0b9e5c1e-0000-4000-8000-000000000001", "sqs-id"))
+			.isEqualTo("0b9e5c1e-0000-4000-8000-000000000001");
+		assertThat(QueueMessage.messageId(null, "sqs-id")).isEqualTo("sqs-id");
+		assertThat(QueueMessage.messageId(" ", "sqs-id")).isEqualTo("sqs-id");
+	}
+
 }

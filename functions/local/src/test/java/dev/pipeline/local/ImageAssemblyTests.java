@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
@@ -121,16 +122,17 @@ class ImageAssemblyTests {
 			}
 
 			Instant ingestedAt = Instant.parse("2031-01-02T03:04:05.006Z");
-			String id;
+			String id = MessageIds.random();
 			try (SqsClient sqs = sqsEmulator.client()) {
-				id = sqs.sendMessage((request) -> request.queueUrl(queues.url())
+				sqs.sendMessage((request) -> request.queueUrl(queues.url())
 					.messageBody("{\"email_timestream\":1764201600}")
 					.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
 							MessageAttributeValue.builder()
 								.dataType("String")
 								.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-								.build())))
-					.messageId();
+								.build(),
+							QueueMessage.MESSAGE_ID,
+							MessageAttributeValue.builder().dataType("String").stringValue(id).build())));
 			}
 			String key = new ObjectKeys(ObjectKeys.DEFAULT_PREFIX).keyFor(ingestedAt, id);
 			try (S3Client s3 = s3Emulator.client()) {

@@ -156,6 +156,45 @@ class LocalPipelineTests {
 	}
 
 	@Test
+	void aRetryWithTheSameIdempotencyKeyOnAnotherApiInstanceAfterTheFirstWasStoredEndsAsOneObject() throws Exception {
+		LocalPipeline.Service second = pipeline.launch("api-2",
+				LocalPipeline.Settings.javaJar(LocalPipeline.Settings.jar(ROOT, "api")), true);
+		try {
+			second.awaitHealthy(Duration.ofSeconds(90));
+			String data = "{\"email_timestream\":1764201600,\"retry\":\"" + UUID.randomUUID() + "\"}";
+			String key = "client-" + UUID.randomUUID();
+
+			HttpResponse<String> first = ingest(pipeline.apiUrl(), data, key);
+			assertThat(first.statusCode()).isEqualTo(202);
+			Path object = pipeline.bucketFolder().resolve(JSON.readTree(first.body()).get("key").asString());
+			// The worker stores the first before the retry arrives at the other instance.
+			await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(object));
+			HttpResponse<String> retry = ingest(second.url(), data, key);
+			HttpResponse<String> otherData = ingest(second.url(),
+					"{\"email_timestream\":1764201600,\"retry\":\"other\"}", key);
+
+			assertThat(retry.statusCode()).isEqualTo(202);
+			assertThat(JSON.readTree(retry.body())).isEqualTo(JSON.readTree(first.body()));
+			Path otherObject = pipeline.bucketFolder().resolve(JSON.readTree(otherData.body()).get("key").asString());
+			assertThat(otherObject).isNotEqualTo(object);
+			await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(otherObject));
+			// Both copies of the retried message were received and deleted: the second
+			// one found its own object at the key.
+			await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.queueDepth(queues.url()) == 0);
+			assertThat(Files.readString(object)).isEqualTo(data);
+			try (Stream<Path> day = Files.list(object.getParent())) {
+				assertThat(day.filter((file) -> file.getFileName().toString().endsWith(".json"))
+					.filter((file) -> read(file).contains("\"retry\":"))
+					.count()).as("one object per message id").isEqualTo(2);
+			}
+			assertThat(pipeline.queueDepth(queues.deadLetterUrl())).isZero();
+		}
+		finally {
+			second.stop();
+		}
+	}
+
+	@Test
 	void theSmokeTestScriptPasses() throws Exception {
 		Assumptions.assumeTrue(onPath("aws") && onPath("jq") && onPath("curl"),
 				"the smoke test needs the AWS CLI, jq and curl (.ci/run installs them)");
@@ -181,6 +220,24 @@ class LocalPipelineTests {
 
 	private static HttpResponse<String> ingest(String data) throws Exception {
 		return HTTP.send(ingestRequest(data), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> ingest(URI api, String data, String idempotencyKey) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(api.resolve("/ingest"))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", idempotencyKey)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + pipeline.token() + "\",\"data\":" + data + "}"))
+			.build();
+		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private static HttpRequest ingestRequest(String data) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.S3Emulator;
@@ -102,6 +103,40 @@ class PersistWorkerTests {
 	}
 
 	@Test
+	void storesAMessageAtTheKeyOfItsMessageIdAttributeNotOfItsSqsMessageId() {
+		// As after a dead-letter redrive: SQS gave the message a MessageId of its own,
+		// the
+		// client was told the attribute's.
+		Instant ingestedAt = Instant.parse("2026-11-28T09:00:00.000Z");
+		String id = MessageIds.random();
+		String sqsMessageId = sqs
+			.sendMessage((request) -> request.queueUrl(queues.url())
+				.messageBody("{\"redriven\":true}")
+				.messageAttributes(WorkerTestSupport.attributes(ingestedAt, id)))
+			.messageId();
+		assertThat(sqsMessageId).isNotEqualTo(id);
+
+		ResponseBytes<GetObjectResponse> object = awaitObject(KEYS.keyFor(ingestedAt, id));
+		assertThat(object.response().metadata()).containsEntry("message-id", id);
+		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
+		assertThat(exists(KEYS.keyFor(ingestedAt, sqsMessageId))).isFalse();
+	}
+
+	@Test
+	void storesAMessageQueuedByAnApiWithoutMessageIdsAtItsSqsMessageIdKey() {
+		// A rolling deploy: an older API told its client the SQS MessageId.
+		Instant ingestedAt = Instant.parse("2026-11-28T10:00:00.000Z");
+		String sqsMessageId = sqs
+			.sendMessage((request) -> request.queueUrl(queues.url())
+				.messageBody("{\"older\":true}")
+				.messageAttributes(WorkerTestSupport.attributesBeforeMessageIds(ingestedAt)))
+			.messageId();
+
+		ResponseBytes<GetObjectResponse> object = awaitObject(KEYS.keyFor(ingestedAt, sqsMessageId));
+		assertThat(object.response().metadata()).containsEntry("message-id", sqsMessageId);
+	}
+
+	@Test
 	void datesKeysByIngestedAtAcrossUtcMidnight() {
 		String before = send(sqs, queues.url(), "{\"n\":1}", Instant.parse("2025-12-31T23:59:59.999Z"));
 		String after = send(sqs, queues.url(), "{\"n\":2}", Instant.parse("2026-01-01T00:00:00.000Z"));
@@ -127,12 +162,11 @@ class PersistWorkerTests {
 	@Test
 	void aRedeliveredMessageWhoseObjectExistsIsNotOverwrittenButDeleted() {
 		Instant ingestedAt = Instant.parse("2026-11-20T08:00:00.000Z");
-		String id = sqs
-			.sendMessage((request) -> request.queueUrl(queues.url())
-				.messageBody("{\"second\":true}")
-				.delaySeconds(2)
-				.messageAttributes(WorkerTestSupport.attributes(ingestedAt)))
-			.messageId();
+		String id = MessageIds.random();
+		sqs.sendMessage((request) -> request.queueUrl(queues.url())
+			.messageBody("{\"second\":true}")
+			.delaySeconds(2)
+			.messageAttributes(WorkerTestSupport.attributes(ingestedAt, id)));
 		String key = KEYS.keyFor(ingestedAt, id);
 		// The first delivery's object: same message, so the redelivery is done.
 		s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", id)),
@@ -149,12 +183,11 @@ class PersistWorkerTests {
 	@Test
 	void anObjectOfAnotherMessageAtTheKeyIsNeverTrustedAndTheMessageStaysQueued() {
 		Instant ingestedAt = Instant.parse("2026-11-21T08:00:00.000Z");
-		String id = sqs
-			.sendMessage((request) -> request.queueUrl(queues.url())
-				.messageBody("{\"mine\":true}")
-				.delaySeconds(2)
-				.messageAttributes(WorkerTestSupport.attributes(ingestedAt)))
-			.messageId();
+		String id = MessageIds.random();
+		sqs.sendMessage((request) -> request.queueUrl(queues.url())
+			.messageBody("{\"mine\":true}")
+			.delaySeconds(2)
+			.messageAttributes(WorkerTestSupport.attributes(ingestedAt, id)));
 		String key = KEYS.keyFor(ingestedAt, id);
 		s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", "someone-else")),
 				RequestBody.fromString("{\"theirs\":true}"));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.S3Emulator;
@@ -52,12 +53,12 @@ final class WorkerTestSupport {
 				"management.server.port", "0");
 	}
 
-	/** Sends a message as the API does and returns its id. */
+	/** Sends a message as the API does and returns its id (the pipeline's, not SQS's). */
 	static String send(SqsClient sqs, String queueUrl, String body, Instant ingestedAt) {
-		return sqs
-			.sendMessage(
-					(request) -> request.queueUrl(queueUrl).messageBody(body).messageAttributes(attributes(ingestedAt)))
-			.messageId();
+		String id = MessageIds.random();
+		sqs.sendMessage((
+				request) -> request.queueUrl(queueUrl).messageBody(body).messageAttributes(attributes(ingestedAt, id)));
+		return id;
 	}
 
 	/** Sends many messages as the API does, ten per call, and returns their ids. */
@@ -66,27 +67,37 @@ final class WorkerTestSupport {
 		for (int start = 0; start < bodies.size(); start += 10) {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
 			for (int i = start; i < Math.min(start + 10, bodies.size()); i++) {
+				String id = MessageIds.random();
+				ids.add(id);
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id(Integer.toString(i))
 					.messageBody(bodies.get(i))
-					.messageAttributes(attributes(ingestedAt))
+					.messageAttributes(attributes(ingestedAt, id))
 					.build());
 			}
 			var response = sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
 			if (!response.failed().isEmpty()) {
 				throw new IllegalStateException("Send failed: " + response.failed());
 			}
-			response.successful().forEach((entry) -> ids.add(entry.messageId()));
 		}
 		return ids;
 	}
 
-	static Map<String, MessageAttributeValue> attributes(Instant ingestedAt) {
-		return Map.of(QueueMessage.INGESTED_AT,
-				MessageAttributeValue.builder()
-					.dataType("String")
-					.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-					.build());
+	/** The attributes the API sends with a message. */
+	static Map<String, MessageAttributeValue> attributes(Instant ingestedAt, String messageId) {
+		return Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
+				QueueMessage.MESSAGE_ID, string(messageId));
+	}
+
+	/**
+	 * The attributes an API older than the message-id attribute sent (a rolling deploy).
+	 */
+	static Map<String, MessageAttributeValue> attributesBeforeMessageIds(Instant ingestedAt) {
+		return Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)));
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	/** Counts the messages on a queue, visible or in flight. */

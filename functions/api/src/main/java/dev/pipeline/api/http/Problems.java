@@ -6,6 +6,7 @@ import java.util.List;
 import dev.pipeline.api.UnavailableException;
 import dev.pipeline.api.ingest.InvalidDataException;
 import dev.pipeline.api.ingest.InvalidDataException.FieldError;
+import dev.pipeline.api.ingest.InvalidHeaderException;
 import dev.pipeline.api.ingest.MalformedRequestException;
 import dev.pipeline.api.queue.MessageRefusedException;
 import dev.pipeline.api.token.InvalidTokenException;
@@ -65,6 +66,12 @@ public class Problems {
 		}
 		if (failure instanceof InvalidDataException ex) {
 			return invalidData(ex.errors(), headers);
+		}
+		if (failure instanceof InvalidHeaderException ex) {
+			Problem problem = problem(HttpStatus.BAD_REQUEST, "invalid-header", "Invalid header", ex.getMessage(),
+					headers);
+			problem.body().setProperty("errors", ex.errors());
+			return problem;
 		}
 		if (failure instanceof PayloadTooLargeException ex) {
 			return problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large",

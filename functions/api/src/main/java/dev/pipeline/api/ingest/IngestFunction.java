@@ -1,5 +1,6 @@
 package dev.pipeline.api.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Function;
@@ -7,6 +8,7 @@ import java.util.function.Function;
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
 import io.micrometer.core.instrument.Counter;
@@ -14,17 +16,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code ingest} function: takes a request body, checks it in the contract's order
- * (shape, then token, then data rules), publishes {@code data} to the queue and tells the
- * client the message id and the object key the worker will write.
+ * The {@code ingest} function: takes a request (its body and headers), checks it in the
+ * contract's order (shape, then token, then the {@code Idempotency-Key} header and the
+ * data rules), gives the message the pipeline's id, publishes {@code data} to the queue
+ * and tells the client the message id and the object key the worker will write.
  * <p>
  * Failures are thrown as typed exceptions; the web layer maps them to statuses.
  */
 @Component(IngestFunction.NAME)
-public class IngestFunction implements Function<byte[], IngestAccepted> {
+public class IngestFunction implements Function<Message<byte[]>, IngestAccepted> {
 
 	/** The function's name in the function catalog. */
 	public static final String NAME = "ingest";
@@ -56,17 +60,22 @@ public class IngestFunction implements Function<byte[], IngestAccepted> {
 	}
 
 	@Override
-	public IngestAccepted apply(byte[] body) {
-		IngestRequest request = this.parser.parse(body);
+	public IngestAccepted apply(Message<byte[]> message) {
+		IngestRequest request = this.parser.parse(message.getPayload());
 		this.tokens.verify(request.token());
+		String idempotencyKey = IdempotencyKey.of(message.getHeaders());
 		Instant now = this.clock.instant();
 		this.validator.validate(request, now);
 		Instant ingestedAt = QueueMessage.truncate(now);
-		String messageId = this.publisher.publish(request.dataJson(), ingestedAt);
+		String messageId = (idempotencyKey != null)
+				? MessageIds.forRetry(idempotencyKey, request.dataJson().getBytes(StandardCharsets.UTF_8))
+				: MessageIds.random();
+		this.publisher.publish(request.dataJson(), ingestedAt, messageId);
 		this.accepted.increment();
 		IngestAccepted result = new IngestAccepted(messageId, this.keys.keyFor(ingestedAt, messageId));
 		logger.atInfo()
 			.addKeyValue("messageId", messageId)
+			.addKeyValue("idempotent", idempotencyKey != null)
 			.addKeyValue("dataChars", request.dataJson().length())
 			.log("Accepted");
 		return result;

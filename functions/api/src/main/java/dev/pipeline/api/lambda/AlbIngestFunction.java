@@ -33,6 +33,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,9 +59,11 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 
 	static final String REQUEST_ID = "X-Request-Id";
 
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
 	private final IngestEnvelope envelope;
 
-	private final Function<byte[], IngestAccepted> ingest;
+	private final Function<Message<byte[]>, IngestAccepted> ingest;
 
 	private final Problems problems;
 
@@ -102,7 +105,7 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 				throw new NotFoundException();
 			}
 			this.envelope.checkHead(event.getHttpMethod(), header(event, HttpHeaders.CONTENT_TYPE), -1);
-			IngestAccepted accepted = this.ingest.apply(this.envelope.check(body(event)));
+			IngestAccepted accepted = this.ingest.apply(request(event));
 			return response(HttpStatus.ACCEPTED, MediaType.APPLICATION_JSON_VALUE, new HttpHeaders(), requestId,
 					accepted);
 		}
@@ -159,6 +162,19 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 	private static String header(ApplicationLoadBalancerRequestEvent event, String name) {
 		Map<String, String> headers = event.getHeaders();
 		return (headers != null) ? headers.get(name.toLowerCase(Locale.ROOT)) : null;
+	}
+
+	/**
+	 * The request as the function takes it: the checked body, and the one header the
+	 * function reads, {@code Idempotency-Key}.
+	 */
+	private Message<byte[]> request(ApplicationLoadBalancerRequestEvent event) {
+		MessageBuilder<byte[]> request = MessageBuilder.withPayload(this.envelope.check(body(event)));
+		String idempotencyKey = header(event, IDEMPOTENCY_KEY);
+		if (idempotencyKey != null) {
+			request.setHeader(IDEMPOTENCY_KEY, idempotencyKey);
+		}
+		return request.build();
 	}
 
 	private static byte[] body(ApplicationLoadBalancerRequestEvent event) {

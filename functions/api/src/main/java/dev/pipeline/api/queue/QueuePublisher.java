@@ -49,10 +49,11 @@ public class QueuePublisher implements SmartLifecycle {
 	static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 	/**
-	 * What SQS counts besides the body: the attribute's name, its type and its value.
+	 * What SQS counts besides the body: each attribute's name, its type and its value.
 	 */
 	static final int ATTRIBUTE_BYTES = QueueMessage.INGESTED_AT.length() + "String".length()
-			+ "2026-11-27T10:15:30.123Z".length();
+			+ "2026-11-27T10:15:30.123Z".length() + QueueMessage.MESSAGE_ID.length() + "String".length()
+			+ "00000000-0000-0000-0000-000000000000".length();
 
 	/** The smallest body around {@code data}: {@code {"token":"x","data":}}. */
 	static final int SMALLEST_ENVELOPE_BYTES = "{\"token\":\"x\",\"data\":}".length();
@@ -95,20 +96,18 @@ public class QueuePublisher implements SmartLifecycle {
 	 * Sends one message.
 	 * @param body the message body, UTF-8 JSON
 	 * @param ingestedAt the instant the API accepted it
-	 * @return the SQS message id
+	 * @param messageId the pipeline's id of the message
+	 * @return the SQS MessageId (for logs only: it changes when the message is moved)
 	 * @throws QueueUnavailableException if the queue is unknown or refuses the message
 	 */
-	public String publish(String body, Instant ingestedAt) {
+	public String publish(String body, Instant ingestedAt, String messageId) {
 		String url = this.queueUrl;
 		if (url == null) {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
 		checkAcceptable(body);
 		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
-				MessageAttributeValue.builder()
-					.dataType("String")
-					.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-					.build());
+				string(QueueMessage.formatIngestedAt(ingestedAt)), QueueMessage.MESSAGE_ID, string(messageId));
 		Timer.Sample sample = Timer.start();
 		try {
 			CompletableFuture<String> sent = (this.batches != null) ? this.batches.send(url, body, attributes)
@@ -128,6 +127,10 @@ public class QueuePublisher implements SmartLifecycle {
 		finally {
 			sample.stop(this.publishTimer);
 		}
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	/**

@@ -134,10 +134,37 @@ class AlbIngestFunctionTests {
 		Instant ingestedAt = Instant.parse(message.messageAttributes().get(QueueMessage.INGESTED_AT).stringValue());
 		assertThat(ingestedAt).isBetween(before.minusMillis(1), Instant.now());
 		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(ingestedAt);
-		assertThat(answer.json().get("messageId").asString()).isEqualTo(message.messageId());
-		assertThat(answer.json().get("key").asString())
-			.isEqualTo("emails/" + day + "/" + message.messageId() + ".json");
+		String messageId = ApiTestSupport.messageIdOf(message);
+		assertThat(answer.json().get("messageId").asString()).isEqualTo(messageId);
+		assertThat(answer.json().get("key").asString()).isEqualTo("emails/" + day + "/" + messageId + ".json");
 		assertThat(output).doesNotContain(TOKEN).doesNotContain("wörld");
+	}
+
+	@Test
+	void givesARetryWithTheSameIdempotencyKeyTheSameAnswerAsEitherRuntime() {
+		String body = body(TOKEN, "{\"email_timestream\":1764201600,\"retry\":true}");
+		ObjectNode event = request("POST", "/ingest", "application/json", body);
+		((ObjectNode) event.get("headers")).put("idempotency-key", "alb-retry-1");
+
+		Answer first = invoke(event);
+		Answer retry = invoke(event);
+		HttpResponse<String> web = ApiTestSupport.post(this.port, "/ingest", "application/json", body,
+				Map.of("Idempotency-Key", "alb-retry-1"));
+
+		assertThat(first.status()).isEqualTo(202);
+		assertThat(retry.json()).isEqualTo(first.json());
+		assertThat(ApiTestSupport.json(web)).isEqualTo(first.json());
+		assertThat(drain(sqs, queueUrl)).hasSize(3)
+			.extracting(ApiTestSupport::messageIdOf)
+			.containsOnly(first.json().get("messageId").asString());
+
+		for (String value : List.of("", "caf\u00e9", "x".repeat(256))) {
+			((ObjectNode) event.get("headers")).put("idempotency-key", value);
+			Answer invalid = invoke(event);
+			assertThat(invalid.status()).isEqualTo(400);
+			assertThat(invalid.json().get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
+		}
+		assertThat(depth(sqs, queueUrl)).isZero();
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.local.LocalPipeline;
 import dev.pipeline.testsupport.Aws;
@@ -121,7 +122,6 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 	 * keys
 	 */
 	void preload(int count, Instant ingestedAt) throws InterruptedException {
-		Map<String, MessageAttributeValue> attributes = attributes(ingestedAt);
 		java.util.concurrent.atomic.AtomicInteger batchesLeft = new java.util.concurrent.atomic.AtomicInteger(
 				count / 10);
 		List<Thread> senders = new ArrayList<>();
@@ -133,7 +133,7 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 						entries.add(SendMessageBatchRequestEntry.builder()
 							.id(Integer.toString(i))
 							.messageBody(DATA)
-							.messageAttributes(attributes)
+							.messageAttributes(attributes(ingestedAt))
 							.build());
 					}
 					this.sqs.sendMessageBatch((r) -> r.queueUrl(this.pipeline.queues().url()).entries(entries));
@@ -147,12 +147,14 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 		}
 	}
 
+	/** The attributes the API sends, with a new message id. */
 	static Map<String, MessageAttributeValue> attributes(Instant ingestedAt) {
-		return Map.of(QueueMessage.INGESTED_AT,
-				MessageAttributeValue.builder()
-					.dataType("String")
-					.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-					.build());
+		return Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
+				QueueMessage.MESSAGE_ID, string(MessageIds.random()));
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	static void progress(String message) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.local.LocalPipeline;
 import dev.pipeline.testsupport.Aws;
@@ -161,20 +162,23 @@ public final class Profile {
 	}
 
 	private static void fill(SqsClient sqs, String queueUrl, long count) {
-		String at = QueueMessage.formatIngestedAt(Instant.now());
-		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
-				MessageAttributeValue.builder().dataType("String").stringValue(at).build());
+		Instant at = Instant.now();
 		for (long i = 0; i < count; i += 10) {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
 			for (long j = i; j < Math.min(i + 10, count); j++) {
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id("m" + (j - i))
 					.messageBody("{\"email_timestream\":1764201600,\"filled\":" + j + "}")
-					.messageAttributes(attributes)
+					.messageAttributes(Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(at)),
+							QueueMessage.MESSAGE_ID, string(MessageIds.random())))
 					.build());
 			}
 			sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
 		}
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	/**

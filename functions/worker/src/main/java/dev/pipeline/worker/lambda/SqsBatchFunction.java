@@ -55,9 +55,12 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 	static QueuedMessage toQueued(SQSMessage record) {
 		Map<String, MessageAttribute> attributes = (record.getMessageAttributes() != null)
 				? record.getMessageAttributes() : Map.of();
-		MessageAttribute ingestedAt = attributes.get(QueueMessage.INGESTED_AT);
-		return new QueuedMessage(record.getMessageId(), record.getBody(),
-				(ingestedAt != null) ? ingestedAt.getStringValue() : null, sentAt(record.getAttributes()));
+		return QueuedMessage.received(record.getMessageId(), text(attributes.get(QueueMessage.MESSAGE_ID)),
+				record.getBody(), text(attributes.get(QueueMessage.INGESTED_AT)), sentAt(record.getAttributes()));
+	}
+
+	private static String text(MessageAttribute attribute) {
+		return (attribute != null) ? attribute.getStringValue() : null;
 	}
 
 	private static Instant sentAt(Map<String, String> attributes) {

@@ -118,9 +118,8 @@ public class ListenerStarter implements SmartLifecycle {
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.listenerShutdownTimeout(budget)
 				.acknowledgementShutdownTimeout(WorkerProperties.Shutdown.DELETE)
-				.messageAttributeNames(List.of(QueueMessage.INGESTED_AT))
-				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
-						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+				.messageAttributeNames(List.of(QueueMessage.INGESTED_AT, QueueMessage.MESSAGE_ID))
+				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP))
 				.messageConverter(converter)
 				.autoStartup(false))
 			.build();

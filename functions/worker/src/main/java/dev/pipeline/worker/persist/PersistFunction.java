@@ -96,6 +96,7 @@ public class PersistFunction implements Consumer<Message<String>> {
 			this.meters.counter("persist.failures", "reason", ex.reason()).increment();
 			logger.atWarn()
 				.addKeyValue("messageId", message.messageId())
+				.addKeyValue("sqsMessageId", message.sqsMessageId())
 				.addKeyValue("reason", ex.reason())
 				.addKeyValue("cause", (ex.getCause() != null) ? ex.getCause().getClass().getSimpleName() : null)
 				.log("Not persisted; the message stays on the queue: {}", ex.getMessage());
@@ -105,7 +106,7 @@ public class PersistFunction implements Consumer<Message<String>> {
 
 	private String store(QueuedMessage message) {
 		String messageId = message.messageId();
-		if (messageId == null || messageId.isEmpty() || messageId.contains("/")) {
+		if (!ObjectKeys.isMessageId(messageId)) {
 			throw new PersistException("no-message-id", "The message has no usable id", null);
 		}
 		Instant ingestedAt = acceptedAt(message);
@@ -174,16 +175,21 @@ public class PersistFunction implements Consumer<Message<String>> {
 	}
 
 	/**
-	 * The listener's message as the function needs it. A message without the SQS message
-	 * id gets none, and fails: its key would be an invention.
+	 * The listener's message as the function needs it. A message with neither the
+	 * {@code message-id} attribute nor an SQS MessageId gets no id, and fails: its key
+	 * would be an invention.
 	 * @param message the listener's message
 	 * @return the message's id, body and timestamps
 	 */
 	static QueuedMessage toQueued(Message<String> message) {
 		MessageHeaders headers = message.getHeaders();
-		Object ingestedAt = headers.get(QueueMessage.INGESTED_AT);
-		return new QueuedMessage(headers.get(RAW_MESSAGE_ID, String.class), message.getPayload(),
-				(ingestedAt != null) ? ingestedAt.toString() : null, sentAt(headers.get(SENT_TIMESTAMP)));
+		return QueuedMessage.received(headers.get(RAW_MESSAGE_ID, String.class),
+				text(headers.get(QueueMessage.MESSAGE_ID)), message.getPayload(),
+				text(headers.get(QueueMessage.INGESTED_AT)), sentAt(headers.get(SENT_TIMESTAMP)));
+	}
+
+	private static String text(Object header) {
+		return (header != null) ? header.toString() : null;
 	}
 
 	private static Instant sentAt(Object value) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -98,6 +99,31 @@ class SqsBatchFunctionTests {
 	}
 
 	@Test
+	void storesAMessageAtTheKeyOfItsMessageIdAttributeAndReportsFailuresByTheSqsMessageId() throws Exception {
+		String pipelineId = "66666666-6666-4666-8666-666666666666";
+		String event = event(List.of(
+				record("77777777-7777-4777-8777-777777777777", "{\"email_timestream\":1764201600}",
+						"2026-11-29T10:00:00.000Z", pipelineId),
+				record("88888888-8888-4888-8888-888888888888", "not json", "2026-11-29T10:00:00.000Z",
+						"99999999-9999-4999-8999-999999999999")));
+
+		JsonNode response = invoke(event);
+
+		assertThat(response.get("batchItemFailures")).singleElement()
+			.satisfies((failure) -> assertThat(failure.get("itemIdentifier").asString())
+				.isEqualTo("88888888-8888-4888-8888-888888888888"));
+		try (S3Client s3 = s3Emulator.client()) {
+			assertThat(
+					s3.headObject((request) -> request.bucket(BUCKET).key("emails/2026/11/29/" + pipelineId + ".json"))
+						.metadata())
+				.containsEntry("message-id", pipelineId);
+			assertThatExceptionOfType(NoSuchKeyException.class)
+				.isThrownBy(() -> s3.headObject((request) -> request.bucket(BUCKET)
+					.key("emails/2026/11/29/77777777-7777-4777-8777-777777777777.json")));
+		}
+	}
+
+	@Test
 	void reportsEveryMessageOfABatchThatCannotBeStoredAndNeverAcknowledgesOneForAnother() throws Exception {
 		String event = event(List.of(record("44444444-4444-4444-8444-444444444444", "[1,2]", null),
 				record("55555555-5555-4555-8555-555555555555", "{\"a\":1} {\"b\":2}", null)));
@@ -122,8 +148,26 @@ class SqsBatchFunctionTests {
 
 	/** One record as an SQS event source mapping delivers it. */
 	private static String record(String messageId, String body, String ingestedAt) {
-		String attributes = (ingestedAt != null) ? "{\"ingested-at\":{\"stringValue\":\"" + ingestedAt
-				+ "\",\"stringListValues\":[],\"binaryListValues\":[],\"dataType\":\"String\"}}" : "{}";
+		return record(messageId, body, ingestedAt, null);
+	}
+
+	private static String record(String messageId, String body, String ingestedAt, String pipelineId) {
+		List<String> attributes = new ArrayList<>();
+		if (ingestedAt != null) {
+			attributes.add(attribute("ingested-at", ingestedAt));
+		}
+		if (pipelineId != null) {
+			attributes.add(attribute("message-id", pipelineId));
+		}
+		return withAttributes(messageId, body, "{" + String.join(",", attributes) + "}");
+	}
+
+	private static String attribute(String name, String value) {
+		return "\"" + name + "\":{\"stringValue\":\"" + value
+				+ "\",\"stringListValues\":[],\"binaryListValues\":[],\"dataType\":\"String\"}";
+	}
+
+	private static String withAttributes(String messageId, String body, String attributes) {
 		return "{\"messageId\":\"" + messageId + "\",\"receiptHandle\":\"AQEB" + messageId + "\",\"body\":"
 				+ JSON.writeValueAsString(body)
 				+ ",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764288001000\","
