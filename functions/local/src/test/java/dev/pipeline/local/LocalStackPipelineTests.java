@@ -1,12 +1,16 @@
 package dev.pipeline.local;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.pipeline.core.MessageIds;
+import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.core.QueueMessage;
+import dev.pipeline.worker.redrive.Redrive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
@@ -153,6 +163,44 @@ class LocalStackPipelineTests {
 			sqs.sendMessage((request) -> request.queueUrl(queueUrl).messageBody("not json"));
 			await().atMost(Duration.ofSeconds(90)).until(() -> depth(sqs, deadLetterUrl) == 1);
 		}
+	}
+
+	@Test
+	void aDeadLetterRedrivenOnceItsCauseIsGoneEndsAtTheKeyItsClientWasGiven() throws Exception {
+		// The cause: another message's object at the key (key-taken), which keeps this
+		// one
+		// from being stored until it is removed.
+		String id = MessageIds.random();
+		Instant ingestedAt = Instant.parse("2031-03-04T05:06:07.008Z");
+		String key = new ObjectKeys(ObjectKeys.DEFAULT_PREFIX).keyFor(ingestedAt, id);
+		try (SqsClient sqs = sqs(); S3Client s3 = s3()) {
+			s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", "someone-else")),
+					RequestBody.fromString("{}"));
+			String queueUrl = sqs.getQueueUrl((request) -> request.queueName(QUEUE)).queueUrl();
+			sqs.sendMessage((request) -> request.queueUrl(queueUrl)
+				.messageBody("{\"email_timestream\":1764201600,\"redrive\":true}")
+				.messageAttributes(Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
+						QueueMessage.MESSAGE_ID, string(id))));
+			await().atMost(Duration.ofSeconds(90)).until(() -> depth(sqs, deadLetterUrl) >= 1);
+			s3.deleteObject((request) -> request.bucket(BUCKET).key(key));
+
+			ByteArrayOutputStream report = new ByteArrayOutputStream();
+			Map<String, String> settings = Map.of("AWS_REGION", localstack.getRegion(), "AWS_ACCESS_KEY_ID",
+					localstack.getAccessKey(), "AWS_SECRET_ACCESS_KEY", localstack.getSecretKey(),
+					"AWS_ENDPOINT_URL_SQS", localstack.getEndpoint().toString());
+			int status = Redrive.run(List.of(QUEUE, "--timeout=60"), settings::get,
+					new PrintStream(report, true, StandardCharsets.UTF_8));
+
+			assertThat(status).as(report.toString(StandardCharsets.UTF_8)).isZero();
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> !s3.listObjectsV2((request) -> request.bucket(BUCKET).prefix(key)).contents().isEmpty());
+			assertThat(s3.headObject((request) -> request.bucket(BUCKET).key(key)).metadata())
+				.containsEntry("message-id", id);
+		}
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	@Test
