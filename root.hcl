@@ -26,6 +26,11 @@ locals {
     worker_shutdown_budget_seconds = 25
     # The worker's S3 call timeout: the longest one message may take.
     worker_message_timeout_seconds = 10
+    # How long the load balancer keeps an idle connection to a client and to a target.
+    # The API's keep-alive timeout must be longer (AWS's guidance for ALB targets): a
+    # target that closes a connection the ALB is about to reuse gives the client a 502.
+    load_balancer_idle_timeout_seconds = 60
+    api_keep_alive_margin_seconds      = 15
   }
   # SIGTERM to SIGKILL for the worker: its budget (which includes the long poll) plus a
   # margin. The queue's visibility timeout derives from the same budget (modules/queue).

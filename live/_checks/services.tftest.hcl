@@ -11,6 +11,13 @@ run "services" {
     error_message = "The worker's ECS stop timeout must exceed its PERSIST_SHUTDOWN_BUDGET, or SIGKILL cuts in-flight messages."
   }
 
+  # The load balancer closes idle connections before the API does (AWS's guidance for ALB
+  # targets; the other way round, a reused connection the API just closed is a 502).
+  assert {
+    condition     = tonumber(trimsuffix(output.api__inputs.environment.SERVER_TOMCAT_KEEP_ALIVE_TIMEOUT, "s")) > output.alb__inputs.idle_timeout_seconds
+    error_message = "The API's SERVER_TOMCAT_KEEP_ALIVE_TIMEOUT must be longer than the load balancer's idle timeout, or clients get 502s on reused connections."
+  }
+
   # A message stays invisible while a worker may still be storing it: one message's time,
   # plus the whole shutdown budget when a stop comes.
   assert {

@@ -30,6 +30,8 @@ inputs = {
   require_https       = local.env.require_https
   deletion_protection = local.env.deletion_protection
   target_port         = 8080
+  # The API's keep-alive timeout is longer (live/_units/api.hcl, live/_checks).
+  idle_timeout_seconds = local.root.app.load_balancer_idle_timeout_seconds
   # The API's runtime (env.hcl): Fargate tasks by IP, or the API's Lambda function.
   target_type       = local.env.api.runtime == "lambda" ? "lambda" : "ip"
   health_check_path = "/health"
