@@ -15,6 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
+import dev.pipeline.api.queue.QueuePublisher;
+import dev.pipeline.api.token.TokenVerifier;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -80,6 +82,12 @@ class IngestApiTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	QueuePublisher publisher;
+
+	@Autowired
+	TokenVerifier tokens;
 
 	@Autowired
 	MeterRegistry meters;
@@ -213,6 +221,23 @@ class IngestApiTests {
 		HttpResponse<String> unauthenticated = post(this.port, "/ingest", "application/json", body(WRONG_TOKEN, data),
 				Map.of("Idempotency-Key", "k".repeat(256)));
 		assertThat(unauthenticated.statusCode()).isEqualTo(401);
+		assertThat(drain(sqs, queueUrl)).hasSize(1);
+	}
+
+	@Test
+	void publishesAgainAfterItsLifecycleBeansAreStoppedAndStartedAsAroundASnapStartSnapshot() {
+		// Spring stops the lifecycle beans before a snapshot and starts them after a
+		// restore
+		// (its CRaC support, active with org.crac on the class path).
+		this.publisher.stop();
+		this.tokens.stop();
+		this.publisher.start();
+		this.tokens.start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.publisher.isReady() && this.tokens.isReady());
+
+		HttpResponse<String> response = postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600}"));
+
+		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(drain(sqs, queueUrl)).hasSize(1);
 	}
 

@@ -60,7 +60,12 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private final SqsAsyncClient sqs;
 
-	private final SendBatcher batches;
+	/**
+	 * Created at each start: Spring stops and restarts it around a SnapStart snapshot.
+	 */
+	private volatile SendBatcher batches;
+
+	private final Duration linger;
 
 	private final String queueName;
 
@@ -81,9 +86,7 @@ public class QueuePublisher implements SmartLifecycle {
 
 	QueuePublisher(SqsAsyncClient sqs, ApiProperties properties, MeterRegistry meters) {
 		this.sqs = sqs;
-		Duration linger = properties.queue().linger();
-		this.batches = linger.isZero() ? null
-				: new SendBatcher(sqs, linger, Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")));
+		this.linger = properties.queue().linger();
 		this.queueName = properties.queue().name();
 		this.bodyLimit = properties.body().limit().toBytes();
 		this.publishTimer = Timer.builder("ingest.publish")
@@ -109,8 +112,9 @@ public class QueuePublisher implements SmartLifecycle {
 		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
 				string(QueueMessage.formatIngestedAt(ingestedAt)), QueueMessage.MESSAGE_ID, string(messageId));
 		Timer.Sample sample = Timer.start();
+		SendBatcher batches = this.batches;
 		try {
-			CompletableFuture<String> sent = (this.batches != null) ? this.batches.send(url, body, attributes)
+			CompletableFuture<String> sent = (batches != null) ? batches.send(url, body, attributes)
 					: this.sqs
 						.sendMessage((request) -> request.queueUrl(url).messageBody(body).messageAttributes(attributes))
 						.thenApply(SendMessageResponse::messageId);
@@ -224,6 +228,8 @@ public class QueuePublisher implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.batches = this.linger.isZero() ? null : new SendBatcher(this.sqs, this.linger,
+				Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")));
 		this.lookup = BackgroundRetry.untilDone("queue-lookup", Duration.ofMillis(250), MAX_RETRY, this::resolve);
 	}
 
@@ -234,8 +240,9 @@ public class QueuePublisher implements SmartLifecycle {
 		if (loop != null) {
 			loop.close();
 		}
-		if (this.batches != null) {
-			this.batches.close();
+		SendBatcher batches = this.batches;
+		if (batches != null) {
+			batches.close();
 		}
 	}
 

@@ -11,6 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.pipeline.api.Phases;
 import dev.pipeline.core.BackgroundRetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,13 @@ import org.springframework.context.SmartLifecycle;
  * {@code ttl} in the background; a token that does not match may cause one extra read, at
  * most once per {@code cooldown}, so that a just-rotated token works at once. While SSM
  * cannot be read, the last value stays valid for {@code grace} after it was read.
+ * <p>
+ * On Lambda with SnapStart a function may be restored from a snapshot taken long before,
+ * with a value read then, older than its grace: the value is read again in the restore
+ * hook ({@link #afterRestore}), which the runtime runs before the first invocation, so
+ * the first request is not a 503 while a background read is under way.
  */
-public class TokenVerifier implements SmartLifecycle {
+public class TokenVerifier implements SmartLifecycle, Resource {
 
 	private static final Logger logger = LoggerFactory.getLogger(TokenVerifier.class);
 
@@ -59,6 +67,9 @@ public class TokenVerifier implements SmartLifecycle {
 		this.grace = grace;
 		this.cooldown = cooldown;
 		this.meters = meters;
+		// The global context holds its resources weakly: this bean keeps itself
+		// registered.
+		Core.getGlobalContext().register(this);
 	}
 
 	/**
@@ -147,6 +158,22 @@ public class TokenVerifier implements SmartLifecycle {
 
 	private void count(String trigger, String outcome) {
 		this.meters.counter("ingest.token.refreshes", "trigger", trigger, "outcome", outcome).increment();
+	}
+
+	/**
+	 * Nothing to do before a snapshot: the digest is no secret, the value is never kept.
+	 */
+	@Override
+	public void beforeCheckpoint(Context<? extends Resource> context) {
+	}
+
+	/**
+	 * Reads the value at once after a restore from a snapshot, whose cached value may be
+	 * older than its grace; if SSM cannot be read, the background refresh goes on trying.
+	 */
+	@Override
+	public void afterRestore(Context<? extends Resource> context) {
+		refresh("restore");
 	}
 
 	/**

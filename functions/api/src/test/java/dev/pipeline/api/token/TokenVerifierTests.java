@@ -96,6 +96,22 @@ class TokenVerifierTests {
 	}
 
 	@Test
+	void readsTheValueInTheSnapStartRestoreHookWhenTheSnapshotsValueIsPastItsGrace() {
+		this.verifier.refresh("schedule");
+		// The snapshot holds this value; the function is restored from it a day later.
+		this.clock.advance(Duration.ofDays(1));
+		this.source.value = "rotated-meanwhile";
+		assertThat(this.verifier.isReady()).isFalse();
+
+		this.verifier.afterRestore(null);
+
+		assertThat(this.verifier.isReady()).isTrue();
+		assertThatCode(() -> this.verifier.verify("rotated-meanwhile")).doesNotThrowAnyException();
+		assertThat(this.meters.counter("ingest.token.refreshes", "trigger", "restore", "outcome", "success").count())
+			.isEqualTo(1);
+	}
+
+	@Test
 	void keepsTheCachedValueWhileSsmIsDownWithinGrace() {
 		this.verifier.refresh("schedule");
 		this.source.failing = true;
