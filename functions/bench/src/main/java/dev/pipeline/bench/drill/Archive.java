@@ -44,17 +44,22 @@ final class Archive {
 			.filter((entry) -> !missing.contains(entry.getKey()))
 			.filter((entry) -> !entry.getValue().equals(read(bucket.resolve(entry.getKey()))))
 			.count();
-		return new Stored(accepted.size() - missing.size(), missing.size(), mismatched, unconfirmed(bucket, accepted));
+		return new Stored(accepted.size() - missing.size(), missing.size(), mismatched, 0);
 	}
 
 	/**
-	 * Counts the objects of messages no client was told of.
+	 * Counts the objects of one traffic's messages that its clients were not told of.
 	 * @param bucket the bucket's folder
-	 * @param accepted key to data, as the API answered
-	 * @return objects whose key no 202 carried
+	 * @param accepted key to data, as the API answered that traffic's clients
+	 * @param drill the traffic's name, in each of its messages
+	 * @return objects of the traffic whose key no 202 carried
 	 */
-	static long unconfirmed(Path bucket, Map<String, String> accepted) {
-		return keys(bucket).stream().filter((key) -> !accepted.containsKey(key)).count();
+	static long unconfirmed(Path bucket, Map<String, String> accepted, String drill) {
+		String mark = "\"drill\":\"" + drill + "\"";
+		return keys(bucket).stream()
+			.filter((key) -> !accepted.containsKey(key))
+			.filter((key) -> read(bucket.resolve(key)).contains(mark))
+			.count();
 	}
 
 	private static String read(Path file) {

@@ -48,6 +48,11 @@ public final class Drills {
 	 */
 	static final Duration QUIET = Duration.ofSeconds(LocalPipeline.VISIBILITY_TIMEOUT_SECONDS + 30);
 
+	/**
+	 * Clients of each kind that retry a message until it is accepted ({@link #retrying}).
+	 */
+	static final int RETRYING_CLIENTS = 4;
+
 	private final Path root;
 
 	private final Path work;
@@ -127,15 +132,21 @@ public final class Drills {
 	private Figures restarts(LocalPipeline pipeline, String name, String first, String second, boolean kill)
 			throws Exception {
 		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), name, 16, Long.MAX_VALUE);
+		List<Traffic> retrying = retrying(pipeline, name);
 		for (String service : List.of(first, second)) {
 			TimeUnit.SECONDS.sleep(5);
 			pipeline.replace(service, kill).awaitHealthy(Duration.ofSeconds(90));
 		}
 		TimeUnit.SECONDS.sleep(5);
 		traffic.close();
+		close(retrying);
 		String signal = kill ? "SIGKILLed" : "SIGTERMed";
-		return settle(name, String.format("16 clients; after 5 s the %s is %s and started again; 5 s after it is "
-				+ "healthy the %s is; 5 s more load", first, signal, second), pipeline, traffic, QUIET, !kill);
+		return settle(name,
+				String.format(
+						"16 clients (+ 2 x %d retrying); after 5 s the %s is %s and started "
+								+ "again; 5 s after it is healthy the %s is; 5 s more load",
+						RETRYING_CLIENTS, first, signal, second),
+				pipeline, traffic, retrying, QUIET, !kill);
 	}
 
 	private Figures s3Outage(LocalPipeline pipeline) throws Exception {
@@ -151,13 +162,17 @@ public final class Drills {
 	private Figures outage(LocalPipeline pipeline, String name, String what, Runnable down, Runnable up)
 			throws Exception {
 		Traffic traffic = Traffic.start(pipeline.apiUrl(), pipeline.token(), name, 8, Long.MAX_VALUE);
+		List<Traffic> retrying = retrying(pipeline, name);
 		TimeUnit.SECONDS.sleep(4);
 		down.run();
 		TimeUnit.SECONDS.sleep(10);
 		up.run();
 		TimeUnit.SECONDS.sleep(6);
 		traffic.close();
-		return settle(name, "8 clients for 20 s; " + what + " down from 4 s to 14 s", pipeline, traffic, QUIET, true);
+		close(retrying);
+		return settle(name,
+				"8 clients (+ 2 x " + RETRYING_CLIENTS + " retrying) for 20 s; " + what + " down from 4 s to 14 s",
+				pipeline, traffic, retrying, QUIET, true);
 	}
 
 	private Figures soak(LocalPipeline pipeline) throws Exception {
@@ -168,7 +183,7 @@ public final class Drills {
 		traffic.close();
 		double seconds = (System.nanoTime() - start) / 1e9;
 		Figures figures = settle("soak", String.format("32 clients until %,d accepted", count), pipeline, traffic,
-				QUIET, true);
+				List.of(), QUIET, true);
 		double stored = (System.nanoTime() - start) / 1e9;
 		return figures.with(
 				String.format("accepted in %.0f s (%.0f/s), all stored after %.0f s", seconds, count / seconds, stored),
@@ -176,19 +191,56 @@ public final class Drills {
 	}
 
 	/**
-	 * Waits for the worker to store what was accepted and applies the common rules: no
-	 * message lost or changed, no 500, and (where the drill does not kill a process) no
-	 * connection dropped and nothing in the dead-letter queue.
+	 * Clients beside a drill's own that retry a message until it is accepted, as CONTRACT
+	 * section 1 tells a client to: half send the same body again, half the same body with
+	 * the same {@code Idempotency-Key}.
 	 */
-	private Figures settle(String name, String what, LocalPipeline pipeline, Traffic traffic, Duration quiet,
-			boolean graceful) throws InterruptedException {
+	private static List<Traffic> retrying(LocalPipeline pipeline, String name) {
+		return List.of(
+				Traffic.start(pipeline.apiUrl(), pipeline.token(), name + "-retry", RETRYING_CLIENTS, Long.MAX_VALUE,
+						Traffic.Retry.SAME_BODY),
+				Traffic.start(pipeline.apiUrl(), pipeline.token(), name + "-retry-key", RETRYING_CLIENTS,
+						Long.MAX_VALUE, Traffic.Retry.IDEMPOTENCY_KEY));
+	}
+
+	private static void close(List<Traffic> traffics) throws InterruptedException {
+		for (Traffic traffic : traffics) {
+			traffic.close();
+		}
+	}
+
+	/**
+	 * Waits for the worker to store what was accepted and applies the common rules: no
+	 * message lost or changed, no 500, (where the drill does not kill a process) no
+	 * connection dropped and nothing in the dead-letter queue, and no object of a client
+	 * that retried with an {@code Idempotency-Key} that it was not told of.
+	 */
+	private Figures settle(String name, String what, LocalPipeline pipeline, Traffic traffic, List<Traffic> retrying,
+			Duration quiet, boolean graceful) throws InterruptedException {
 		Map<String, String> accepted = traffic.accepted();
 		Archive.Stored stored = Archive.check(pipeline.bucketFolder(), accepted, quiet);
 		// Messages queued for clients that heard no 202 (a 503 or a broken connection
 		// while SQS had stored it) are stored too once the queue is empty.
 		long queued = awaitEmptyQueue(pipeline, quiet);
 		stored = new Archive.Stored(stored.stored(), stored.lost(), stored.mismatched(),
-				Archive.unconfirmed(pipeline.bucketFolder(), accepted));
+				Archive.unconfirmed(pipeline.bucketFolder(), accepted, traffic.drill()));
+		List<String> retries = new ArrayList<>();
+		List<String> retryBroken = new ArrayList<>();
+		for (Traffic client : retrying) {
+			Map<String, String> confirmed = client.accepted();
+			// The queue is empty: what is stored is there; the wait only reads the
+			// folder.
+			Archive.Stored found = Archive.check(pipeline.bucketFolder(), confirmed, Duration.ofSeconds(2));
+			long unconfirmed = Archive.unconfirmed(pipeline.bucketFolder(), confirmed, client.drill());
+			retries.add(String.format("%s: sent %,d, accepted %,d, lost %d, stored unconfirmed %d", client.drill(),
+					client.sent(), confirmed.size(), found.lost(), unconfirmed));
+			if (found.lost() + found.mismatched() > 0) {
+				retryBroken.add(client.drill() + ": " + found.lost() + " lost, " + found.mismatched() + " changed");
+			}
+			if (client.drill().endsWith("-retry-key") && unconfirmed > 0) {
+				retryBroken.add(client.drill() + ": " + unconfirmed + " objects its client was not told of");
+			}
+		}
 		Map<String, Long> outcomes = traffic.outcomes();
 		List<String> broken = new ArrayList<>();
 		if (stored.lost() > 0) {
@@ -211,9 +263,11 @@ public final class Drills {
 		if (queued > 0) {
 			broken.add(queued + " messages still on the queue");
 		}
+		broken.addAll(retryBroken);
 		String memory = memory(pipeline);
+		String retried = retries.isEmpty() ? "" : "retrying clients: " + String.join("; ", retries) + "; ";
 		return new Figures(name, what, traffic.sent(), accepted.size(), stored, outcomes,
-				"dead letters " + deadLetters + "; " + memory, broken);
+				retried + "dead letters " + deadLetters + "; " + memory, broken);
 	}
 
 	/**

@@ -20,10 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Clients posting valid, distinct messages to the API until stopped (or until a number of
- * them was accepted), as a client that retries would: after a 503 each waits as long as
- * its {@code Retry-After} says, after any other failure briefly, and goes on. Every
- * answer is counted; every 202 is kept with the data sent, to be found in the bucket
- * later.
+ * them was accepted): after a 503 each waits as long as its {@code Retry-After} says,
+ * after any other failure briefly, and goes on. What it goes on with is its
+ * {@link Retry}: the next message, or the same one again until it is accepted, with or
+ * without an {@code Idempotency-Key}. Every answer is counted; every 202 is kept with the
+ * data sent, to be found in the bucket later.
  */
 final class Traffic implements AutoCloseable {
 
@@ -56,11 +57,35 @@ final class Traffic implements AutoCloseable {
 
 	private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-	private Traffic(URI api, String token, String drill, long target) {
+	private final Retry retry;
+
+	/**
+	 * How long a retrying client goes on after {@link #close()} for a message it began.
+	 */
+	private static final Duration FINISH = Duration.ofSeconds(90);
+
+	private volatile long stoppedAt;
+
+	/** What a client does after a failed request. */
+	enum Retry {
+
+		/** Sends the next message: the failed one may or may not have been queued. */
+		NEXT,
+		/** Sends the same message again, until accepted, without an idempotency key. */
+		SAME_BODY,
+		/**
+		 * Sends the same message again, until accepted, with the same Idempotency-Key.
+		 */
+		IDEMPOTENCY_KEY
+
+	}
+
+	private Traffic(URI api, String token, String drill, long target, Retry retry) {
 		this.ingest = api.resolve("/ingest");
 		this.token = token;
 		this.drill = drill;
 		this.target = target;
+		this.retry = retry;
 	}
 
 	/**
@@ -73,7 +98,21 @@ final class Traffic implements AutoCloseable {
 	 * @return the running traffic
 	 */
 	static Traffic start(URI api, String token, String drill, int clients, long target) {
-		Traffic traffic = new Traffic(api, token, drill, target);
+		return start(api, token, drill, clients, target, Retry.NEXT);
+	}
+
+	/**
+	 * Starts clients that retry a failed message as {@code retry} says.
+	 * @param api the API's base URL
+	 * @param token the valid token
+	 * @param drill the name of the drill and of these clients, part of every message
+	 * @param clients how many clients post at once
+	 * @param target stop once this many were accepted ({@link Long#MAX_VALUE}: never)
+	 * @param retry what a client does after a failure
+	 * @return the running traffic
+	 */
+	static Traffic start(URI api, String token, String drill, int clients, long target, Retry retry) {
+		Traffic traffic = new Traffic(api, token, drill, target, retry);
 		for (int i = 0; i < clients; i++) {
 			Thread client = new Thread(traffic::post, "drill-client-" + i);
 			traffic.clients.add(client);
@@ -83,18 +122,33 @@ final class Traffic implements AutoCloseable {
 	}
 
 	private void post() {
-		while (!this.stopped.get() && this.accepted.size() < this.target) {
-			long n = this.sequence.incrementAndGet();
+		long n = 0;
+		boolean unanswered = false;
+		while (this.accepted.size() < this.target) {
+			if (this.stopped.get()) {
+				// A client that retries finishes the message it began, as a real one
+				// would.
+				boolean finishing = this.retry != Retry.NEXT && unanswered
+						&& System.nanoTime() - this.stoppedAt < FINISH.toNanos();
+				if (!finishing) {
+					return;
+				}
+			}
+			if (!unanswered) {
+				n = this.sequence.incrementAndGet();
+			}
 			String data = "{\"email_timestream\":1764201600,\"drill\":\"" + this.drill + "\",\"n\":" + n + "}";
-			HttpRequest request = HttpRequest.newBuilder(this.ingest)
+			HttpRequest.Builder request = HttpRequest.newBuilder(this.ingest)
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + this.token + "\",\"data\":" + data + "}"))
-				.build();
+				.POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + this.token + "\",\"data\":" + data + "}"));
+			if (this.retry == Retry.IDEMPOTENCY_KEY) {
+				request.header("Idempotency-Key", this.drill + "-" + n);
+			}
 			String outcome;
 			Duration pause = PAUSE;
 			try {
-				HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 				outcome = Integer.toString(response.statusCode());
 				pause = response.headers()
 					.firstValue("Retry-After")
@@ -121,6 +175,7 @@ final class Traffic implements AutoCloseable {
 				return;
 			}
 			this.outcomes.computeIfAbsent(outcome, (o) -> new AtomicLong()).incrementAndGet();
+			unanswered = !"202".equals(outcome) && this.retry != Retry.NEXT;
 			if (!"202".equals(outcome)) {
 				pause(pause);
 			}
@@ -145,6 +200,14 @@ final class Traffic implements AutoCloseable {
 		for (Thread client : this.clients) {
 			client.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
 		}
+	}
+
+	/**
+	 * The name of these clients, in every message they send.
+	 * @return the name
+	 */
+	String drill() {
+		return this.drill;
 	}
 
 	/**
@@ -184,6 +247,7 @@ final class Traffic implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		this.stoppedAt = System.nanoTime();
 		this.stopped.set(true);
 		for (Thread client : this.clients) {
 			client.join();
