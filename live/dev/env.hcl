@@ -12,6 +12,9 @@ locals {
   deletion_protection = false
   # A dev bucket may be destroyed with its objects; prod keeps the default (false).
   bucket_force_destroy = true
+  # Objects expire after 30 days in dev, earlier versions after 7. No transition: a message
+  # is a few KiB, and STANDARD_IA bills each object as 128 KiB.
+  archive = { expiration_days = 30, noncurrent_version_expiration_days = 7, transition_to_infrequent_access_days = null }
 
   ingress_cidr_blocks = ["0.0.0.0/0"]
   # No certificate: dev serves plain HTTP, so the token crosses the internet in clear text

@@ -12,6 +12,12 @@ locals {
   log_retention_days   = 365
   deletion_protection  = true
   bucket_force_destroy = false
+  # YOUR CHOICE: prod keeps every object (expiration_days = null) until you set how long your
+  # records must be kept, e.g. 2557 for seven years. Earlier versions (an object is written
+  # once; a version appears only if someone overwrites or deletes one) expire after 90 days.
+  # No transition: a message is a few KiB, and STANDARD_IA bills each object as 128 KiB
+  # (only larger objects would move if you set one).
+  archive = { expiration_days = null, noncurrent_version_expiration_days = 90, transition_to_infrequent_access_days = null }
 
   ingress_cidr_blocks = ["0.0.0.0/0"]
   # Prod serves HTTPS only (HTTP redirects), and refuses to plan without a certificate.

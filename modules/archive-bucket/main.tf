@@ -55,6 +55,11 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+locals {
+  # The smallest size STANDARD_IA bills (128 KiB).
+  infrequent_access_minimum_bytes = 131072
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
@@ -72,18 +77,29 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       noncurrent_days = var.noncurrent_version_expiration_days
     }
 
-    dynamic "transition" {
-      for_each = var.transition_to_infrequent_access_days == null ? [] : [var.transition_to_infrequent_access_days]
-      content {
-        days          = transition.value
-        storage_class = "STANDARD_IA"
-      }
-    }
-
     dynamic "expiration" {
       for_each = var.expiration_days == null ? [] : [var.expiration_days]
       content {
         days = expiration.value
+      }
+    }
+  }
+
+  # STANDARD_IA bills every object as at least 128 KiB: a 1 KiB message would cost about 70
+  # times what it costs in STANDARD. Only larger objects move.
+  dynamic "rule" {
+    for_each = var.transition_to_infrequent_access_days == null ? [] : [var.transition_to_infrequent_access_days]
+    content {
+      id     = "large-objects-to-infrequent-access"
+      status = "Enabled"
+
+      filter {
+        object_size_greater_than = local.infrequent_access_minimum_bytes
+      }
+
+      transition {
+        days          = rule.value
+        storage_class = "STANDARD_IA"
       }
     }
   }

@@ -44,7 +44,7 @@ variable "noncurrent_version_expiration_days" {
 
 variable "transition_to_infrequent_access_days" {
   type        = number
-  description = "Days after which objects move to STANDARD_IA; null keeps them in STANDARD."
+  description = "Days after which objects larger than 128 KiB (the least STANDARD_IA bills) move to STANDARD_IA; null keeps every object in STANDARD."
   default     = null
 
   validation {

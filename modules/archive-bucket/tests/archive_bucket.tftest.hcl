@@ -116,3 +116,35 @@ run "rejects_bad_values" {
     var.kms_deletion_window_days,
   ]
 }
+
+# Retention: objects expire when asked, and only objects over the 128 KiB that STANDARD_IA
+# bills at least ever move there.
+run "retention" {
+  command = plan
+
+  variables {
+    expiration_days                      = 30
+    transition_to_infrequent_access_days = 60
+  }
+
+  assert {
+    condition     = one([for rule in aws_s3_bucket_lifecycle_configuration.this.rule : rule.expiration[0].days if rule.id == "archive"]) == 30
+    error_message = "expiration_days expires the objects."
+  }
+
+  assert {
+    condition = alltrue([for rule in aws_s3_bucket_lifecycle_configuration.this.rule :
+      rule.filter[0].object_size_greater_than >= 131072 if length(rule.transition) > 0
+    ]) && length([for rule in aws_s3_bucket_lifecycle_configuration.this.rule : rule if length(rule.transition) > 0]) == 1
+    error_message = "A transition to STANDARD_IA applies only to objects over 128 KiB: smaller ones would cost more there."
+  }
+}
+
+run "no_transition_by_default" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for rule in aws_s3_bucket_lifecycle_configuration.this.rule : length(rule.transition) == 0])
+    error_message = "Without transition_to_infrequent_access_days every object stays in STANDARD."
+  }
+}
