@@ -17,6 +17,7 @@ import java.util.concurrent.Flow;
 
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -158,7 +159,10 @@ class IngestApiTests {
 		assertThat(UUID.fromString(messageId).version()).as("the pipeline's own id, random").isEqualTo(4);
 		assertThat(message.messageId()).as("not the SQS MessageId, which a redrive changes").isNotEqualTo(messageId);
 		assertThat(message.body()).isEqualTo(data).doesNotContain(TOKEN);
-		assertThat(message.messageAttributes()).containsOnlyKeys(QueueMessage.INGESTED_AT, QueueMessage.MESSAGE_ID);
+		assertThat(message.messageAttributes()).containsOnlyKeys(QueueMessage.INGESTED_AT, QueueMessage.MESSAGE_ID,
+				Correlation.REQUEST_ID);
+		assertThat(message.messageAttributes().get(Correlation.REQUEST_ID).stringValue())
+			.isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
 		assertThat(message.messageAttributes().get(QueueMessage.MESSAGE_ID).stringValue()).isEqualTo(messageId);
 		String ingestedAtText = message.messageAttributes().get(QueueMessage.INGESTED_AT).stringValue();
 		assertThat(ingestedAtText).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
@@ -189,6 +193,26 @@ class IngestApiTests {
 			.extracting((message) -> message.messageAttributes().get(QueueMessage.MESSAGE_ID).stringValue())
 			.containsExactlyInAnyOrder(first.get("messageId").asString(), first.get("messageId").asString(),
 					otherData.get("messageId").asString(), noKey.get("messageId").asString());
+	}
+
+	@Test
+	void carriesTheRequestIdAndAValidTraceparentToTheQueueAndDropsAnInvalidOne() {
+		String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+		String data = "{\"email_timestream\":1764201600}";
+		HttpResponse<String> traced = post(this.port, "/ingest", "application/json", body(TOKEN, data),
+				Map.of("traceparent", traceparent));
+		Message tracedMessage = drain(sqs, queueUrl).get(0);
+		HttpResponse<String> invalid = post(this.port, "/ingest", "application/json", body(TOKEN, data),
+				Map.of("traceparent", "00-not-a-trace-01"));
+		Message invalidMessage = drain(sqs, queueUrl).get(0);
+
+		assertThat(traced.statusCode()).isEqualTo(202);
+		assertThat(tracedMessage.messageAttributes().get(Correlation.TRACEPARENT).stringValue()).isEqualTo(traceparent);
+		assertThat(tracedMessage.messageAttributes().get(Correlation.REQUEST_ID).stringValue())
+			.isEqualTo(traced.headers().firstValue("X-Request-Id").orElseThrow());
+		assertThat(traced.body()).doesNotContain(traceparent);
+		assertThat(invalid.statusCode()).as("an invalid traceparent is dropped, not refused").isEqualTo(202);
+		assertThat(invalidMessage.messageAttributes()).doesNotContainKey(Correlation.TRACEPARENT);
 	}
 
 	@ParameterizedTest

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -27,6 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,13 +55,19 @@ class LocalPipelineTests {
 
 	static SqsEmulator.QueuePair queues;
 
+	static Path logs;
+
 	@BeforeAll
 	static void start() throws IOException {
 		Path logs = ROOT.resolve("functions/local/target/e2e-logs");
 		Files.createDirectories(logs);
 		pipeline = LocalPipeline
 			.start(LocalPipeline.Settings.of(ROOT, storage, "e2e-" + UUID.randomUUID(), LocalPipeline.Ports.any())
-				.withLogs(logs));
+				.withLogs(logs)
+				// The worker's line per stored message (DEBUG: it costs CPU at every
+				// message).
+				.withEnvironment(Map.of(), Map.of("LOGGING_LEVEL_DEV_PIPELINE_WORKER_PERSIST", "debug")));
+		LocalPipelineTests.logs = logs;
 		queues = pipeline.queues();
 	}
 
@@ -191,6 +202,45 @@ class LocalPipelineTests {
 		}
 		finally {
 			second.stop();
+		}
+	}
+
+	@Test
+	void oneRequestsIdIsInTheApisLogLineTheWorkersLogLineAndTheObjectsMetadata() throws Exception {
+		String traceparent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01";
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(pipeline.apiUrl().resolve("/ingest"))
+			.header("Content-Type", "application/json")
+			.header("traceparent", traceparent)
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"token\":\"" + pipeline.token() + "\",\"data\":{\"email_timestream\":1764201600}}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(202);
+		String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+		String key = JSON.readTree(response.body()).get("key").asString();
+		await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(pipeline.bucketFolder().resolve(key)));
+
+		try (S3Client s3 = S3Client.builder()
+			.endpointOverride(pipeline.s3Endpoint())
+			.forcePathStyle(true)
+			.region(Aws.REGION)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+			.build()) {
+			assertThat(s3.headObject((request) -> request.bucket(LocalPipeline.BUCKET).key(key)).metadata())
+				.containsEntry("request-id", requestId)
+				.containsEntry("traceparent", traceparent);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> lineWith(logs.resolve("api.log"), requestId, "Accepted") != null
+					&& lineWith(logs.resolve("worker.log"), requestId, "Persisted") != null);
+		System.out.println("CORRELATION " + lineWith(logs.resolve("api.log"), requestId, "Accepted"));
+		System.out.println("CORRELATION " + lineWith(logs.resolve("worker.log"), requestId, "Persisted"));
+		assertThat(lineWith(logs.resolve("worker.log"), requestId, "Persisted")).contains(traceparent, key);
+	}
+
+	/** The first line of a log that holds all the given texts, or {@code null}. */
+	private static String lineWith(Path log, String... texts) throws IOException {
+		try (Stream<String> lines = Files.lines(log)) {
+			return lines.filter((line) -> Stream.of(texts).allMatch(line::contains)).findFirst().orElse(null);
 		}
 	}
 

@@ -3,11 +3,13 @@ package dev.pipeline.worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import static dev.pipeline.worker.WorkerTestSupport.depth;
 import static dev.pipeline.worker.WorkerTestSupport.health;
@@ -120,6 +123,37 @@ class PersistWorkerTests {
 		assertThat(object.response().metadata()).containsEntry("message-id", id);
 		await().atMost(Duration.ofSeconds(10)).until(() -> depth(sqs, queues.url()) == 0);
 		assertThat(exists(KEYS.keyFor(ingestedAt, sqsMessageId))).isFalse();
+	}
+
+	@Test
+	void writesTheRequestIdAndTraceparentIntoTheObjectsMetadataAndNothingAProducerInvented() {
+		Instant ingestedAt = Instant.parse("2026-11-28T11:00:00.000Z");
+		String traced = MessageIds.random();
+		String forged = MessageIds.random();
+		String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+		Map<String, MessageAttributeValue> tracedAttributes = new HashMap<>(
+				WorkerTestSupport.attributes(ingestedAt, traced));
+		tracedAttributes.put(Correlation.REQUEST_ID, string("5d3c1f2e-0000-4000-8000-00000000abcd"));
+		tracedAttributes.put(Correlation.TRACEPARENT, string(traceparent));
+		Map<String, MessageAttributeValue> forgedAttributes = new HashMap<>(
+				WorkerTestSupport.attributes(ingestedAt, forged));
+		forgedAttributes.put(Correlation.REQUEST_ID, string("not a request id\n"));
+		sqs.sendMessage((request) -> request.queueUrl(queues.url())
+			.messageBody("{\"traced\":true}")
+			.messageAttributes(tracedAttributes));
+		sqs.sendMessage((request) -> request.queueUrl(queues.url())
+			.messageBody("{\"forged\":true}")
+			.messageAttributes(forgedAttributes));
+
+		assertThat(awaitObject(KEYS.keyFor(ingestedAt, traced)).response().metadata())
+			.containsEntry(Correlation.REQUEST_ID, "5d3c1f2e-0000-4000-8000-00000000abcd")
+			.containsEntry(Correlation.TRACEPARENT, traceparent);
+		assertThat(awaitObject(KEYS.keyFor(ingestedAt, forged)).response().metadata()).containsOnlyKeys("message-id",
+				QueueMessage.INGESTED_AT);
+	}
+
+	private static MessageAttributeValue string(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	@Test

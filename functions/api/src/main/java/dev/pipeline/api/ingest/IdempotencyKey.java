@@ -26,18 +26,7 @@ final class IdempotencyKey {
 	 * sent more than once
 	 */
 	static String of(Map<String, Object> headers) {
-		Object value = headers.get(HEADER);
-		if (value == null) {
-			value = headers.get("idempotency-key");
-		}
-		if (value == null) {
-			for (Map.Entry<String, Object> header : headers.entrySet()) {
-				if (HEADER.equalsIgnoreCase(header.getKey())) {
-					value = header.getValue();
-					break;
-				}
-			}
-		}
+		Object value = RequestHeaders.find(headers, HEADER);
 		if (value == null) {
 			return null;
 		}

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
@@ -64,21 +66,32 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 		IngestRequest request = this.parser.parse(message.getPayload());
 		this.tokens.verify(request.token());
 		String idempotencyKey = IdempotencyKey.of(message.getHeaders());
+		Correlation correlation = correlation(message);
 		Instant now = this.clock.instant();
 		this.validator.validate(request, now);
 		Instant ingestedAt = QueueMessage.truncate(now);
 		String messageId = (idempotencyKey != null)
 				? MessageIds.forRetry(idempotencyKey, request.dataJson().getBytes(StandardCharsets.UTF_8))
 				: MessageIds.random();
-		this.publisher.publish(request.dataJson(), ingestedAt, messageId);
+		this.publisher.publish(request.dataJson(), ingestedAt, messageId, correlation);
 		this.accepted.increment();
 		IngestAccepted result = new IngestAccepted(messageId, this.keys.keyFor(ingestedAt, messageId));
 		logger.atInfo()
 			.addKeyValue("messageId", messageId)
 			.addKeyValue("idempotent", idempotencyKey != null)
+			.addKeyValue(Correlation.TRACE_LOG_KEY, correlation.traceparent())
 			.addKeyValue("dataChars", request.dataJson().length())
 			.log("Accepted");
 		return result;
+	}
+
+	/**
+	 * The request's id, which the adapter in front (the web container's filter or the ALB
+	 * function) put in the log context before calling, and the client's trace context.
+	 */
+	private static Correlation correlation(Message<byte[]> message) {
+		Object traceparent = RequestHeaders.find(message.getHeaders(), Correlation.TRACEPARENT);
+		return Correlation.of(MDC.get(Correlation.LOG_KEY), (traceparent instanceof String text) ? text : null);
 	}
 
 }

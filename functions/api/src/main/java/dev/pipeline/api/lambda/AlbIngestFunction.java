@@ -3,6 +3,7 @@ package dev.pipeline.api.lambda;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import dev.pipeline.api.ingest.IngestAccepted;
 import dev.pipeline.api.ingest.IngestFunction;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.core.Correlation;
 import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +61,8 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 
 	static final String REQUEST_ID = "X-Request-Id";
 
-	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+	/** The request headers the function reads. */
+	static final List<String> FORWARDED = List.of("Idempotency-Key", Correlation.TRACEPARENT);
 
 	private final IngestEnvelope envelope;
 
@@ -87,7 +90,7 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 	@Override
 	public ApplicationLoadBalancerResponseEvent apply(Message<byte[]> message) {
 		String requestId = UUID.randomUUID().toString();
-		MDC.put("requestId", requestId);
+		MDC.put(Correlation.LOG_KEY, requestId);
 		String path = null;
 		try {
 			ApplicationLoadBalancerRequestEvent event = this.json.readValue(message.getPayload(),
@@ -115,7 +118,7 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 					asJson(problem.body(), path));
 		}
 		finally {
-			MDC.remove("requestId");
+			MDC.remove(Correlation.LOG_KEY);
 		}
 	}
 
@@ -165,14 +168,16 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 	}
 
 	/**
-	 * The request as the function takes it: the checked body, and the one header the
-	 * function reads, {@code Idempotency-Key}.
+	 * The request as the function takes it: the checked body, and the headers the
+	 * function reads, {@code Idempotency-Key} and {@code traceparent}.
 	 */
 	private Message<byte[]> request(ApplicationLoadBalancerRequestEvent event) {
 		MessageBuilder<byte[]> request = MessageBuilder.withPayload(this.envelope.check(body(event)));
-		String idempotencyKey = header(event, IDEMPOTENCY_KEY);
-		if (idempotencyKey != null) {
-			request.setHeader(IDEMPOTENCY_KEY, idempotencyKey);
+		for (String name : FORWARDED) {
+			String value = header(event, name);
+			if (value != null) {
+				request.setHeader(name, value);
+			}
 		}
 		return request.build();
 	}

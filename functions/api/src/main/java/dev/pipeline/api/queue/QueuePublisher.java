@@ -2,6 +2,7 @@ package dev.pipeline.api.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.Phases;
 import dev.pipeline.core.BackgroundRetry;
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,11 +51,13 @@ public class QueuePublisher implements SmartLifecycle {
 	static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 	/**
-	 * What SQS counts besides the body: each attribute's name, its type and its value.
+	 * The most SQS counts besides the body: each attribute's name, its type and its
+	 * value, with a request id and a client's {@code traceparent}.
 	 */
-	static final int ATTRIBUTE_BYTES = QueueMessage.INGESTED_AT.length() + "String".length()
-			+ "2026-11-27T10:15:30.123Z".length() + QueueMessage.MESSAGE_ID.length() + "String".length()
-			+ "00000000-0000-0000-0000-000000000000".length();
+	static final int ATTRIBUTE_BYTES = attributeBytes(Map.of(QueueMessage.INGESTED_AT,
+			string("2026-11-27T10:15:30.123Z"), QueueMessage.MESSAGE_ID, string("00000000-0000-0000-0000-000000000000"),
+			Correlation.REQUEST_ID, string("00000000-0000-0000-0000-000000000000"), Correlation.TRACEPARENT,
+			string("00-00000000000000000000000000000000-0000000000000000-00")));
 
 	/** The smallest body around {@code data}: {@code {"token":"x","data":}}. */
 	static final int SMALLEST_ENVELOPE_BYTES = "{\"token\":\"x\",\"data\":}".length();
@@ -100,17 +104,25 @@ public class QueuePublisher implements SmartLifecycle {
 	 * @param body the message body, UTF-8 JSON
 	 * @param ingestedAt the instant the API accepted it
 	 * @param messageId the pipeline's id of the message
+	 * @param correlation the request's id and trace context, carried to the object
 	 * @return the SQS MessageId (for logs only: it changes when the message is moved)
 	 * @throws QueueUnavailableException if the queue is unknown or refuses the message
 	 */
-	public String publish(String body, Instant ingestedAt, String messageId) {
+	public String publish(String body, Instant ingestedAt, String messageId, Correlation correlation) {
 		String url = this.queueUrl;
 		if (url == null) {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
-		checkAcceptable(body);
-		Map<String, MessageAttributeValue> attributes = Map.of(QueueMessage.INGESTED_AT,
-				string(QueueMessage.formatIngestedAt(ingestedAt)), QueueMessage.MESSAGE_ID, string(messageId));
+		Map<String, MessageAttributeValue> attributes = new HashMap<>(8);
+		attributes.put(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)));
+		attributes.put(QueueMessage.MESSAGE_ID, string(messageId));
+		if (correlation.requestId() != null) {
+			attributes.put(Correlation.REQUEST_ID, string(correlation.requestId()));
+		}
+		if (correlation.traceparent() != null) {
+			attributes.put(Correlation.TRACEPARENT, string(correlation.traceparent()));
+		}
+		checkAcceptable(body, attributeBytes(attributes));
 		Timer.Sample sample = Timer.start();
 		SendBatcher batches = this.batches;
 		try {
@@ -138,12 +150,24 @@ public class QueuePublisher implements SmartLifecycle {
 	}
 
 	/**
+	 * What SQS counts of message attributes: names, types and values (all ASCII here).
+	 */
+	private static int attributeBytes(Map<String, MessageAttributeValue> attributes) {
+		int bytes = 0;
+		for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+			bytes += attribute.getKey().length() + attribute.getValue().dataType().length()
+					+ attribute.getValue().stringValue().length();
+		}
+		return bytes;
+	}
+
+	/**
 	 * Refuses, before sending, what SQS would refuse for the sender's fault: a message
 	 * larger than the queue's maximum with its attribute, or a character outside SQS's
 	 * allowed set (JSON allows U+FFFE and U+FFFF raw; SQS does not).
 	 */
-	private void checkAcceptable(String body) {
-		long bytes = ATTRIBUTE_BYTES;
+	private void checkAcceptable(String body, int attributeBytes) {
+		long bytes = attributeBytes;
 		for (int i = 0; i < body.length(); i++) {
 			char c = body.charAt(i);
 			if (c < 0x80) {

@@ -3,6 +3,7 @@ package dev.pipeline.api.web;
 import java.io.IOException;
 import java.util.UUID;
 
+import dev.pipeline.core.Correlation;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,7 @@ class RequestIdFilter extends OncePerRequestFilter {
 
 	static final String HEADER = "X-Request-Id";
 
-	static final String MDC_KEY = "requestId";
+	static final String MDC_KEY = Correlation.LOG_KEY;
 
 	/** The request attribute that holds the id, for code that runs after the filter. */
 	static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";

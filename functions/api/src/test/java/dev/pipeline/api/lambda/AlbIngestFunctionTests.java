@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import dev.pipeline.api.ApiApplication;
 import dev.pipeline.api.ApiTestSupport;
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
@@ -135,6 +136,8 @@ class AlbIngestFunctionTests {
 		assertThat(ingestedAt).isBetween(before.minusMillis(1), Instant.now());
 		String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(ingestedAt);
 		String messageId = ApiTestSupport.messageIdOf(message);
+		assertThat(message.messageAttributes().get(Correlation.REQUEST_ID).stringValue())
+			.isEqualTo(answer.headers().get("X-Request-Id"));
 		assertThat(answer.json().get("messageId").asString()).isEqualTo(messageId);
 		assertThat(answer.json().get("key").asString()).isEqualTo("emails/" + day + "/" + messageId + ".json");
 		assertThat(output).doesNotContain(TOKEN).doesNotContain("wörld");

@@ -11,7 +11,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import dev.pipeline.core.QueueMessage;
 import dev.pipeline.worker.persist.PersistFunction;
 import dev.pipeline.worker.persist.QueuedMessage;
 
@@ -55,8 +54,8 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 	static QueuedMessage toQueued(SQSMessage record) {
 		Map<String, MessageAttribute> attributes = (record.getMessageAttributes() != null)
 				? record.getMessageAttributes() : Map.of();
-		return QueuedMessage.received(record.getMessageId(), text(attributes.get(QueueMessage.MESSAGE_ID)),
-				record.getBody(), text(attributes.get(QueueMessage.INGESTED_AT)), sentAt(record.getAttributes()));
+		return QueuedMessage.received(record.getMessageId(), (name) -> text(attributes.get(name)), record.getBody(),
+				sentAt(record.getAttributes()));
 	}
 
 	private static String text(MessageAttribute attribute) {

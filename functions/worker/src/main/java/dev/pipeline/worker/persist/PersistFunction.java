@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
 import io.micrometer.core.instrument.Counter;
@@ -15,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -88,9 +91,15 @@ public class PersistFunction implements Consumer<Message<String>> {
 	 * @throws PersistException if it was not persisted; the message must stay queued
 	 */
 	public String persist(QueuedMessage message) {
+		Correlation correlation = message.correlation();
+		if (correlation.requestId() != null) {
+			MDC.put(Correlation.LOG_KEY, correlation.requestId());
+		}
+		if (correlation.traceparent() != null) {
+			MDC.put(Correlation.TRACE_LOG_KEY, correlation.traceparent());
+		}
 		try {
-			String key = store(message);
-			return key;
+			return store(message);
 		}
 		catch (PersistException ex) {
 			this.meters.counter("persist.failures", "reason", ex.reason()).increment();
@@ -102,6 +111,10 @@ public class PersistFunction implements Consumer<Message<String>> {
 				.log("Not persisted; the message stays on the queue: {}", ex.getMessage());
 			throw ex;
 		}
+		finally {
+			MDC.remove(Correlation.LOG_KEY);
+			MDC.remove(Correlation.TRACE_LOG_KEY);
+		}
 	}
 
 	private String store(QueuedMessage message) {
@@ -112,8 +125,15 @@ public class PersistFunction implements Consumer<Message<String>> {
 		Instant ingestedAt = acceptedAt(message);
 		requireJsonObject(message.body());
 		String key = this.keys.keyFor(ingestedAt, messageId);
-		Map<String, String> metadata = Map.of(ArchiveWriter.MESSAGE_ID, messageId, QueueMessage.INGESTED_AT,
-				QueueMessage.formatIngestedAt(ingestedAt));
+		Map<String, String> metadata = new HashMap<>(4);
+		metadata.put(ArchiveWriter.MESSAGE_ID, messageId);
+		metadata.put(QueueMessage.INGESTED_AT, QueueMessage.formatIngestedAt(ingestedAt));
+		if (message.correlation().requestId() != null) {
+			metadata.put(Correlation.REQUEST_ID, message.correlation().requestId());
+		}
+		if (message.correlation().traceparent() != null) {
+			metadata.put(Correlation.TRACEPARENT, message.correlation().traceparent());
+		}
 		byte[] body = message.body().getBytes(StandardCharsets.UTF_8);
 		Timer.Sample sample = Timer.start();
 		ArchiveWriter.Outcome created;
@@ -183,9 +203,8 @@ public class PersistFunction implements Consumer<Message<String>> {
 	 */
 	static QueuedMessage toQueued(Message<String> message) {
 		MessageHeaders headers = message.getHeaders();
-		return QueuedMessage.received(headers.get(RAW_MESSAGE_ID, String.class),
-				text(headers.get(QueueMessage.MESSAGE_ID)), message.getPayload(),
-				text(headers.get(QueueMessage.INGESTED_AT)), sentAt(headers.get(SENT_TIMESTAMP)));
+		return QueuedMessage.received(headers.get(RAW_MESSAGE_ID, String.class), (name) -> text(headers.get(name)),
+				message.getPayload(), sentAt(headers.get(SENT_TIMESTAMP)));
 	}
 
 	private static String text(Object header) {

@@ -1,7 +1,9 @@
 package dev.pipeline.worker.persist;
 
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 
 /**
@@ -15,22 +17,25 @@ import dev.pipeline.core.QueueMessage;
  * @param body the message body
  * @param ingestedAt the {@code ingested-at} attribute as sent, or {@code null}
  * @param sentAt the message's {@code SentTimestamp}, or {@code null}
+ * @param correlation the request id and trace context it carries
  */
-public record QueuedMessage(String messageId, String sqsMessageId, String body, String ingestedAt, Instant sentAt) {
+public record QueuedMessage(String messageId, String sqsMessageId, String body, String ingestedAt, Instant sentAt,
+		Correlation correlation) {
 
 	/**
 	 * A received message.
 	 * @param sqsMessageId its SQS MessageId
-	 * @param messageIdAttribute its {@code message-id} attribute, or {@code null}
+	 * @param attributes its message attributes by name, as text ({@code null} where
+	 * absent)
 	 * @param body its body
-	 * @param ingestedAt its {@code ingested-at} attribute, or {@code null}
 	 * @param sentAt its {@code SentTimestamp}, or {@code null}
 	 * @return the message, named by the id its client was given
 	 */
-	public static QueuedMessage received(String sqsMessageId, String messageIdAttribute, String body, String ingestedAt,
+	public static QueuedMessage received(String sqsMessageId, UnaryOperator<String> attributes, String body,
 			Instant sentAt) {
-		return new QueuedMessage(QueueMessage.messageId(messageIdAttribute, sqsMessageId), sqsMessageId, body,
-				ingestedAt, sentAt);
+		return new QueuedMessage(QueueMessage.messageId(attributes.apply(QueueMessage.MESSAGE_ID), sqsMessageId),
+				sqsMessageId, body, attributes.apply(QueueMessage.INGESTED_AT), sentAt, Correlation
+					.received(attributes.apply(Correlation.REQUEST_ID), attributes.apply(Correlation.TRACEPARENT)));
 	}
 
 }
