@@ -40,14 +40,6 @@ public final class ObjectKeys {
 	}
 
 	/**
-	 * Returns the configured prefix.
-	 * @return the prefix, e.g. {@code emails/}
-	 */
-	public String prefix() {
-		return this.prefix;
-	}
-
-	/**
 	 * Returns the key of the object for one message.
 	 * @param ingestedAt when the API accepted the message
 	 * @param messageId the pipeline's message id

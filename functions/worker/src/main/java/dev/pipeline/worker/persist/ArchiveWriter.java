@@ -88,10 +88,6 @@ class ArchiveWriter {
 				"The key holds an object of another message; left for the dead-letter queue", null);
 	}
 
-	String bucket() {
-		return this.bucket;
-	}
-
 	private static String reasonOf(S3Exception ex) {
 		return switch (ex.statusCode()) {
 			case 403 -> "s3-access-denied";
