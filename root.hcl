@@ -31,6 +31,9 @@ locals {
     # target that closes a connection the ALB is about to reuse gives the client a 502.
     load_balancer_idle_timeout_seconds = 60
     api_keep_alive_margin_seconds      = 15
+    # The CloudWatch namespace the services write their metrics to (INGEST_/PERSIST_METRICS_NAMESPACE)
+    # and the alarms read (modules/observability, metrics.json).
+    metrics_namespace = local.name_prefix
   }
   # SIGTERM to SIGKILL for the worker: its budget (which includes the long poll) plus a
   # margin. The queue's visibility timeout derives from the same budget (modules/queue).

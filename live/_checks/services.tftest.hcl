@@ -35,6 +35,15 @@ run "services" {
     error_message = "The API tells clients keys under INGEST_KEY_PREFIX; the worker must write under the same PERSIST_KEY_PREFIX."
   }
 
+  # The alarms read the namespace both services write their metrics to, and the services
+  # write them (modules/observability/metrics.json is what they publish there).
+  assert {
+    condition = (output.api__inputs.environment.INGEST_METRICS_ENABLED == "true" && output.worker__inputs.environment.PERSIST_METRICS_ENABLED == "true"
+      && output.api__inputs.environment.INGEST_METRICS_NAMESPACE == output.observability__inputs.metrics_namespace
+    && output.worker__inputs.environment.PERSIST_METRICS_NAMESPACE == output.observability__inputs.metrics_namespace)
+    error_message = "Both services must publish their metrics (INGEST_/PERSIST_METRICS_ENABLED) to the namespace the observability unit's alarms read."
+  }
+
   # Least privilege for the applications: no wildcard in a task role's actions or resources.
   assert {
     condition = alltrue(flatten([for unit in [output.api__inputs, output.worker__inputs] : [

@@ -70,8 +70,11 @@ inputs = {
     INGEST_TOKEN_PARAMETER = dependency.token.outputs.parameter_name
     INGEST_QUEUE_NAME      = dependency.queue.outputs.queue_name
     INGEST_KEY_PREFIX      = local.root.app.key_prefix
-    SERVER_PORT            = "8080"
-    MANAGEMENT_SERVER_PORT = "9080"
+    # The application metrics, as embedded metric format lines in the service's log.
+    INGEST_METRICS_ENABLED   = "true"
+    INGEST_METRICS_NAMESPACE = local.root.app.metrics_namespace
+    SERVER_PORT              = "8080"
+    MANAGEMENT_SERVER_PORT   = "9080"
     # Longer than the load balancer's idle timeout, so the ALB, not the API, closes an
     # idle connection (a connection the API closed as the ALB reused it would be a 502).
     SERVER_TOMCAT_KEEP_ALIVE_TIMEOUT = "${local.root.app.load_balancer_idle_timeout_seconds + local.root.app.api_keep_alive_margin_seconds}s"

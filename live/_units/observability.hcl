@@ -2,6 +2,8 @@ locals {
   # Project name, naming prefix and shared values: root.hcl. Inputs: the environment's env.hcl.
   root = read_terragrunt_config(find_in_parent_folders("root.hcl")).locals
   env  = local.root.env
+  # The repository's own copy of the runbooks: each alarm links to its section.
+  github_repository = read_terragrunt_config(find_in_parent_folders("live/global/env.hcl")).locals.github_repository
 }
 
 terraform {
@@ -67,6 +69,8 @@ inputs = {
   # Each service is in one of the two lists, by its runtime (env.hcl).
   service_names        = concat(dependency.api.outputs.service_names, dependency.worker.outputs.service_names)
   function_names       = concat(dependency.api.outputs.function_names, dependency.worker.outputs.function_names)
+  metrics_namespace    = local.root.app.metrics_namespace
+  runbook_url          = "https://github.com/${local.github_repository}/blob/main/docs/runbooks.md"
   alarm_emails         = local.env.alarm_emails
   require_alarm_emails = local.env.require_alarm_emails
 }

@@ -62,6 +62,9 @@ inputs = {
     PERSIST_BUCKET_NAME       = dependency.archive_bucket.outputs.bucket_name
     PERSIST_KEY_PREFIX        = local.app.key_prefix
     PERSIST_SHUTDOWN_BUDGET   = "${local.app.worker_shutdown_budget_seconds}s"
+    # The application metrics, as embedded metric format lines in the service's log.
+    PERSIST_METRICS_ENABLED   = "true"
+    PERSIST_METRICS_NAMESPACE = local.app.metrics_namespace
     SERVER_PORT               = "8081"
     MANAGEMENT_SERVER_PORT    = "9081"
   }

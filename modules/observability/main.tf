@@ -60,7 +60,7 @@ resource "aws_sns_topic_subscription" "email" {
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   alarm_name          = "${var.name}-dead-letter-queue-not-empty"
-  alarm_description   = "Messages the worker could not store are in the dead-letter queue."
+  alarm_description   = "Messages the worker could not store are in the dead-letter queue. ${local.runbook["dead-letter-queue-not-empty"]}"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = var.dead_letter_queue_name }
@@ -76,7 +76,7 @@ resource "aws_cloudwatch_metric_alarm" "dead_letters" {
 
 resource "aws_cloudwatch_metric_alarm" "oldest_message" {
   alarm_name          = "${var.name}-oldest-message-too-old"
-  alarm_description   = "The worker is not keeping up, or not running."
+  alarm_description   = "The worker is not keeping up, or not running. ${local.runbook["oldest-message-too-old"]}"
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateAgeOfOldestMessage"
   dimensions          = { QueueName = var.queue_name }
@@ -92,7 +92,7 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message" {
 
 resource "aws_cloudwatch_metric_alarm" "server_errors" {
   alarm_name          = "${var.name}-5xx-rate"
-  alarm_description   = "5xx responses (from the API or the load balancer) above ${var.error_rate_alarm_percent}% of requests."
+  alarm_description   = "5xx responses (from the API or the load balancer) above ${var.error_rate_alarm_percent}% of requests. ${local.runbook["5xx-rate"]}"
   evaluation_periods  = 5
   threshold           = var.error_rate_alarm_percent
   comparison_operator = "GreaterThanThreshold"
@@ -143,7 +143,7 @@ resource "aws_cloudwatch_metric_alarm" "server_errors" {
 
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   alarm_name          = "${var.name}-unhealthy-api-tasks"
-  alarm_description   = "API tasks fail the load balancer's health check."
+  alarm_description   = "API tasks fail the load balancer's health check. ${local.runbook["unhealthy-api-tasks"]}"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   dimensions          = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
@@ -162,8 +162,8 @@ resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
 # throttle raise an alarm.
 locals {
   function_metrics = {
-    errors    = { metric = "Errors", description = "failed" }
-    throttles = { metric = "Throttles", description = "were throttled: work waits or, for the API, is refused" }
+    errors    = { metric = "Errors", kind = "errors", description = "failed" }
+    throttles = { metric = "Throttles", kind = "throttles", description = "were throttled: work waits or, for the API, is refused" }
   }
   function_alarms = { for pair in setproduct(var.function_names, keys(local.function_metrics)) :
     "${pair[0]}-${pair[1]}" => merge(local.function_metrics[pair[1]], { function = pair[0] })
@@ -174,7 +174,7 @@ resource "aws_cloudwatch_metric_alarm" "function" {
   for_each = local.function_alarms
 
   alarm_name          = each.key
-  alarm_description   = "Invocations of ${each.value.function} ${each.value.description}."
+  alarm_description   = "Invocations of ${each.value.function} ${each.value.description}. ${local.runbook["function-${each.value.kind}"]}"
   namespace           = "AWS/Lambda"
   metric_name         = each.value.metric
   dimensions          = { FunctionName = each.value.function }
@@ -205,12 +205,35 @@ locals {
   )
 }
 
+# The flow from the services' own metrics (application.tf), per minute.
+locals {
+  flow_widgets = [
+    { title = "Flow per minute: accepted, rejected, stored", reads = ["accepted", "rejected", "stored", "already_stored"] },
+    { title = "End-to-end age at store and SQS send time", reads = ["age", "publish_latency"] },
+    { title = "Errors per minute: store failures, 503s, token refresh failures", reads = ["failed", "unavailable", "token_failures"] },
+    { title = "SQS sends and the messages they carried", reads = ["batch_size_count", "batch_size_sum"] },
+  ]
+}
+
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = concat([
+    widgets = concat([for index, widget in local.flow_widgets : {
+      # The flow first: two rows of two.
+      type = "metric", x = (index % 2) * 12, y = floor(index / 2) * 6, width = 12, height = 6
+      properties = {
+        title  = widget.title
+        region = data.aws_region.current.id
+        period = 60
+        metrics = [for id in widget.reads : concat(
+          [var.metrics_namespace, local.flow_metrics[id].metric],
+          flatten([for key, value in local.flow_metrics[id].dimensions : [key, value]]),
+          [{ stat = local.flow_metrics[id].stat, label = local.flow_metrics[id].label }],
+        )]
+      }
+      }], [
       {
-        type = "metric", x = 0, y = 0, width = 12, height = 6
+        type = "metric", x = 0, y = 12, width = 12, height = 6
         properties = {
           title  = "Ingest requests and errors"
           region = data.aws_region.current.id
@@ -225,7 +248,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         }
       },
       {
-        type = "metric", x = 12, y = 0, width = 12, height = 6
+        type = "metric", x = 12, y = 12, width = 12, height = 6
         properties = {
           title  = "API latency"
           region = data.aws_region.current.id
@@ -237,7 +260,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         }
       },
       {
-        type = "metric", x = 0, y = 6, width = 12, height = 6
+        type = "metric", x = 0, y = 18, width = 12, height = 6
         properties = {
           title  = "Queue depth, oldest message age, dead letters"
           region = data.aws_region.current.id
@@ -252,7 +275,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       },
       ], [for index, widget in local.runtime_widgets : {
         # Beside the queue's widget, then below it.
-        type = "metric", x = index == 0 ? 12 : 0, y = index == 0 ? 6 : 12, width = 12, height = 6
+        type = "metric", x = index == 0 ? 12 : 0, y = index == 0 ? 18 : 24, width = 12, height = 6
         properties = {
           title   = widget.title
           region  = data.aws_region.current.id
@@ -262,4 +285,11 @@ resource "aws_cloudwatch_dashboard" "this" {
         }
     }])
   })
+
+  lifecycle {
+    precondition {
+      condition     = length(local.unpublished_reads) == 0
+      error_message = "The observability module reads metrics the services do not publish (metrics.json): ${join("; ", local.unpublished_reads)}."
+    }
+  }
 }

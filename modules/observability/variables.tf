@@ -94,3 +94,45 @@ variable "function_names" {
   description = "Lambda functions of the environment (modules/lambda-function), each with an errors and a throttles alarm; empty where both services run on Fargate."
   default     = []
 }
+
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace of the services' own metrics (their INGEST_METRICS_NAMESPACE and PERSIST_METRICS_NAMESPACE), e.g. ingest-pipeline-prod."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1 to 255 letters, digits or . _ / # : -, and not start with AWS/ (reserved for AWS services)."
+  }
+}
+
+variable "runbook_url" {
+  type        = string
+  description = "Address of docs/runbooks.md as the on-call reads it, e.g. https://github.com/<owner>/<repo>/blob/main/docs/runbooks.md; each alarm's description links to its section."
+
+  validation {
+    condition     = can(regex("^https://[^[:space:]#]+$", var.runbook_url))
+    error_message = "runbook_url must be an https address without a fragment."
+  }
+}
+
+variable "end_to_end_age_alarm_seconds" {
+  type        = number
+  description = "Alarm when a message takes longer than this from acceptance to its object (persist.message.age), in 3 of 5 minutes."
+  default     = 300
+
+  validation {
+    condition     = var.end_to_end_age_alarm_seconds >= 1
+    error_message = "end_to_end_age_alarm_seconds must be at least 1."
+  }
+}
+
+variable "unavailable_rate_alarm_percent" {
+  type        = number
+  description = "Alarm when the API answers 503 to more than this share of its requests, in 3 of 5 minutes."
+  default     = 5
+
+  validation {
+    condition     = var.unavailable_rate_alarm_percent > 0 && var.unavailable_rate_alarm_percent <= 100
+    error_message = "unavailable_rate_alarm_percent must be between 0 and 100."
+  }
+}

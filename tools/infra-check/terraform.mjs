@@ -127,6 +127,10 @@ export async function main(argv) {
   await mkdir(out, { recursive: true });
   const modulesOut = path.join(out, 'modules');
   await cp(path.join(root, 'modules'), modulesOut, { recursive: true, filter: COPIED });
+  // The observability module's tests hold its alarms to the runbooks' sections, at the path
+  // they have in the repository (../../docs/runbooks.md).
+  await mkdir(path.join(out, 'docs'), { recursive: true });
+  await cp(path.join(root, 'docs', 'runbooks.md'), path.join(out, 'docs', 'runbooks.md'));
   // The stack as deployed: the placeholders set, as README asks before the first apply.
   const settled = await settledCopy(root, path.join(out, 'settled'), modulesOut);
   const stub = await startAwsStub();

@@ -11,6 +11,8 @@ variables {
   cluster_name            = "ingest-pipeline-dev"
   service_names           = ["ingest-pipeline-dev-api", "ingest-pipeline-dev-worker"]
   alarm_emails            = ["oncall@ops.ingest-pipeline.dev"]
+  metrics_namespace       = "ingest-pipeline-dev"
+  runbook_url             = "https://github.com/ops/ingest-pipeline/blob/main/docs/runbooks.md"
 }
 
 run "plan" {
@@ -44,6 +46,82 @@ run "plan" {
   assert {
     condition     = length(aws_sns_topic_subscription.email) == 1 && aws_sns_topic_subscription.email["oncall@ops.ingest-pipeline.dev"].protocol == "email"
     error_message = "Each alarm email is subscribed."
+  }
+}
+
+run "application_alarms" {
+  command = plan
+
+  variables {
+    function_names = ["ingest-pipeline-dev-api", "ingest-pipeline-dev-worker"]
+  }
+
+  # The alarm set, by name: each is documented in docs/runbooks.md.
+  assert {
+    condition = sort(concat(
+      [for alarm in aws_cloudwatch_metric_alarm.application : alarm.alarm_name],
+      [for alarm in aws_cloudwatch_metric_alarm.function : alarm.alarm_name],
+      [aws_cloudwatch_metric_alarm.api_unavailable_rate.alarm_name, aws_cloudwatch_metric_alarm.dead_letters.alarm_name,
+      aws_cloudwatch_metric_alarm.oldest_message.alarm_name, aws_cloudwatch_metric_alarm.server_errors.alarm_name, aws_cloudwatch_metric_alarm.unhealthy_hosts.alarm_name],
+      )) == sort([
+      "ingest-pipeline-dev-store-failures", "ingest-pipeline-dev-conflict-at-key", "ingest-pipeline-dev-token-refresh-failures",
+      "ingest-pipeline-dev-end-to-end-age", "ingest-pipeline-dev-api-unavailable-rate", "ingest-pipeline-dev-dead-letter-queue-not-empty",
+      "ingest-pipeline-dev-oldest-message-too-old", "ingest-pipeline-dev-5xx-rate", "ingest-pipeline-dev-unhealthy-api-tasks",
+      "ingest-pipeline-dev-api-errors", "ingest-pipeline-dev-api-throttles", "ingest-pipeline-dev-worker-errors", "ingest-pipeline-dev-worker-throttles",
+    ])
+    error_message = "The alarm set is the documented one."
+  }
+
+  # Every alarm links to a section of docs/runbooks.md that exists: the anchor after the
+  # runbook address is a level-2 heading there.
+  assert {
+    condition = alltrue([for alarm in concat(values(aws_cloudwatch_metric_alarm.application), values(aws_cloudwatch_metric_alarm.function),
+      [aws_cloudwatch_metric_alarm.api_unavailable_rate, aws_cloudwatch_metric_alarm.dead_letters, aws_cloudwatch_metric_alarm.oldest_message, aws_cloudwatch_metric_alarm.server_errors, aws_cloudwatch_metric_alarm.unhealthy_hosts]) :
+      can(regex("Runbook: ${var.runbook_url}#([a-z0-9-]+)$", alarm.alarm_description)) &&
+      contains(regexall("(?m)^## ([a-z0-9-]+)$", file("../../docs/runbooks.md"))[*][0], regex("#([a-z0-9-]+)$", alarm.alarm_description)[0])
+    ])
+    error_message = "Each alarm's description ends with its runbook link, and docs/runbooks.md has that section."
+  }
+
+  # And each section of the runbooks is an alarm's.
+  assert {
+    condition     = length(setsubtract(regexall("(?m)^## ([a-z0-9-]+)$", file("../../docs/runbooks.md"))[*][0], keys(local.runbook))) == 0
+    error_message = "docs/runbooks.md has a section no alarm links to."
+  }
+
+  # Every application metric an alarm or widget reads is one the services publish, in a
+  # dimension set they publish it by (metrics.json, the list the jars carry).
+  assert {
+    condition     = length(local.unpublished_reads) == 0
+    error_message = "An alarm or widget reads a metric the services do not publish."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.application["conflict-at-key"].dimensions == tomap({ reason = "key-taken" }) && aws_cloudwatch_metric_alarm.application["conflict-at-key"].namespace == "ingest-pipeline-dev" && aws_cloudwatch_metric_alarm.application["conflict-at-key"].evaluation_periods == 1
+    error_message = "One message whose key holds another's object raises the conflict alarm at once."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.application["end-to-end-age"].metric_name == "persist.message.age.max" && aws_cloudwatch_metric_alarm.application["end-to-end-age"].threshold == 300000
+    error_message = "The end-to-end age alarm compares the age in milliseconds with end_to_end_age_alarm_seconds."
+  }
+
+  assert {
+    condition     = length([for query in aws_cloudwatch_metric_alarm.api_unavailable_rate.metric_query : query if query.return_data == true]) == 1 && length(aws_cloudwatch_metric_alarm.api_unavailable_rate.metric_query) == 4
+    error_message = "The 503 rate is one expression over the 503s, the accepted and the rejected requests."
+  }
+}
+
+run "end_to_end_age_threshold" {
+  command = plan
+
+  variables {
+    end_to_end_age_alarm_seconds = 60
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.application["end-to-end-age"].threshold == 60000
+    error_message = "end_to_end_age_alarm_seconds sets the threshold."
   }
 }
 

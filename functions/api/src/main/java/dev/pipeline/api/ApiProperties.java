@@ -23,11 +23,13 @@ import org.springframework.validation.annotation.Validated;
  * @param body limits on request bodies
  * @param key the object-key layout the worker writes, reported to clients
  * @param shutdown what the web server does on SIGTERM
+ * @param metrics the application's metrics in CloudWatch
  */
 @Validated
 @ConfigurationProperties("ingest")
 public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultValue Queue queue,
-		@Valid @DefaultValue Body body, @Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown) {
+		@Valid @DefaultValue Body body, @Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown,
+		@Valid @DefaultValue Metrics metrics) {
 
 	/** The SQS message size limit, which no body limit may exceed. */
 	public static final long SQS_MESSAGE_LIMIT = 1024 * 1024;
@@ -143,6 +145,29 @@ public record ApiProperties(@Valid @DefaultValue Token token, @Valid @DefaultVal
 		@AssertTrue(message = "drain must be between 0 and 20s")
 		boolean isDrainInRange() {
 			return this.drain == null || (!this.drain.isNegative() && this.drain.toSeconds() <= 20);
+		}
+
+	}
+
+	/**
+	 * The application's metrics, published to CloudWatch as embedded metric format lines
+	 * on standard output (modules/observability/metrics.json lists them).
+	 *
+	 * @param enabled {@code INGEST_METRICS_ENABLED}: write the lines (on AWS); off, the
+	 * meters stay behind the actuator port only
+	 * @param namespace {@code INGEST_METRICS_NAMESPACE}: the CloudWatch namespace, the
+	 * environment's name prefix on AWS
+	 * @param step {@code INGEST_METRICS_STEP}: how often the lines are written, 1s to 1m;
+	 * CloudWatch keeps a minute's resolution
+	 */
+	public record Metrics(@DefaultValue("false") boolean enabled,
+			@NotBlank @DefaultValue("ingest-pipeline-local") String namespace,
+			@NotNull @DefaultValue("60s") Duration step) {
+
+		@AssertTrue(message = "step must be between 1s and 1m")
+		boolean isStepInRange() {
+			return this.step == null || (this.step.compareTo(Duration.ofSeconds(1)) >= 0
+					&& this.step.compareTo(Duration.ofMinutes(1)) <= 0);
 		}
 
 	}

@@ -437,17 +437,21 @@ class IngestApiTests {
 
 	@Test
 	void countsAcceptedAndRejectedRequestsByReasonAndTimesPublishing() {
-		double accepted = this.meters.counter("ingest.requests", "outcome", "accepted", "reason", "none").count();
-		double unauthorized = this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token")
+		double accepted = this.meters
+			.counter("ingest.requests", "outcome", "accepted", "status", "202", "reason", "none")
+			.count();
+		double unauthorized = this.meters
+			.counter("ingest.requests", "outcome", "rejected", "status", "401", "reason", "invalid-token")
 			.count();
 		long publishes = this.meters.timer("ingest.publish").count();
 		double sends = sqsRequests();
 		postJson(this.port, body(TOKEN, "{\"email_timestream\":1764201600}"));
 		postJson(this.port, body(WRONG_TOKEN, "{\"email_timestream\":1764201600}"));
-		assertThat(this.meters.counter("ingest.requests", "outcome", "accepted", "reason", "none").count())
-			.isEqualTo(accepted + 1);
-		assertThat(this.meters.counter("ingest.requests", "outcome", "rejected", "reason", "invalid-token").count())
-			.isEqualTo(unauthorized + 1);
+		assertThat(this.meters.counter("ingest.requests", "outcome", "accepted", "status", "202", "reason", "none")
+			.count()).isEqualTo(accepted + 1);
+		assertThat(this.meters
+			.counter("ingest.requests", "outcome", "rejected", "status", "401", "reason", "invalid-token")
+			.count()).isEqualTo(unauthorized + 1);
 		assertThat(this.meters.timer("ingest.publish").count()).isEqualTo(publishes + 1);
 		assertThat(sqsRequests()).isEqualTo(sends + 1);
 		assertThat(this.meters.find("ingest.token.refreshes").tag("outcome", "success").counter()).isNotNull();

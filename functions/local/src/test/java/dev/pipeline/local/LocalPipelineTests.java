@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.pipeline.core.metrics.MetricCatalog;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,8 @@ class LocalPipelineTests {
 
 	static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
+	static final String NAMESPACE = "ingest-pipeline-e2e";
+
 	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	@TempDir
@@ -66,7 +69,11 @@ class LocalPipelineTests {
 				.withLogs(logs)
 				// The worker's line per stored message (DEBUG: it costs CPU at every
 				// message).
-				.withEnvironment(Map.of(), Map.of("LOGGING_LEVEL_DEV_PIPELINE_WORKER_PERSIST", "debug")));
+				.withEnvironment(
+						Map.of("INGEST_METRICS_ENABLED", "true", "INGEST_METRICS_NAMESPACE", NAMESPACE,
+								"INGEST_METRICS_STEP", "1s"),
+						Map.of("LOGGING_LEVEL_DEV_PIPELINE_WORKER_PERSIST", "debug", "PERSIST_METRICS_ENABLED", "true",
+								"PERSIST_METRICS_NAMESPACE", NAMESPACE, "PERSIST_METRICS_STEP", "1s")));
 		LocalPipelineTests.logs = logs;
 		queues = pipeline.queues();
 	}
@@ -235,6 +242,74 @@ class LocalPipelineTests {
 		System.out.println("CORRELATION " + lineWith(logs.resolve("api.log"), requestId, "Accepted"));
 		System.out.println("CORRELATION " + lineWith(logs.resolve("worker.log"), requestId, "Persisted"));
 		assertThat(lineWith(logs.resolve("worker.log"), requestId, "Persisted")).contains(traceparent, key);
+	}
+
+	@Test
+	void theServicesWriteTheirMetricsOfTheOneListAsEmbeddedMetricFormatLines() throws Exception {
+		String bad = "{\"token\":\"wrong\",\"data\":{\"email_timestream\":1764201600}}";
+		HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(pipeline.apiUrl().resolve("/ingest"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(bad))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(refused.statusCode()).isEqualTo(401);
+		HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(pipeline.apiUrl().resolve("/ingest"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"token\":\"" + pipeline.token() + "\",\"data\":{\"email_timestream\":1764201600}}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(accepted.statusCode()).isEqualTo(202);
+
+		MetricCatalog catalog = MetricCatalog.load();
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(metricLines(logs.resolve("api.log")))
+				.anySatisfy((line) -> assertThat(line.path("status").asString("")).isEqualTo("401"))
+				.anySatisfy((line) -> assertThat(line.path("status").asString("")).isEqualTo("202"))
+				.anySatisfy((line) -> assertThat(line.has("ingest.publish.max")).isTrue())
+				.anySatisfy((line) -> assertThat(line.has("ingest.batch.size.count")).isTrue())
+				.anySatisfy((line) -> assertThat(line.path("outcome").asString("")).isEqualTo("success")));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(metricLines(logs.resolve("worker.log")))
+				.anySatisfy((line) -> assertThat(line.path("outcome").asString("")).isEqualTo("stored"))
+				.anySatisfy((line) -> assertThat(line.has("persist.message.age.max")).isTrue())
+				.anySatisfy((line) -> assertThat(line.has("persist.put.max")).isTrue()));
+		System.out.println("EMF " + metricLines(logs.resolve("api.log")).stream()
+			.filter((line) -> "202".equals(line.path("status").asString("")))
+			.findFirst()
+			.orElseThrow());
+
+		for (String service : List.of("api", "worker")) {
+			Map<String, MetricCatalog.Metric> own = catalog.of(service);
+			assertThat(metricLines(logs.resolve(service + ".log"))).allSatisfy((line) -> {
+				JsonNode directives = line.get("_aws").get("CloudWatchMetrics");
+				assertThat(directives).allSatisfy((directive) -> {
+					assertThat(directive.get("Namespace").asString()).isEqualTo(NAMESPACE);
+					assertThat(directive.get("Metrics")).allSatisfy((metric) -> {
+						String name = metric.get("Name").asString();
+						assertThat(own.values()).as("%s is in %s's list", name, service)
+							.anySatisfy((listed) -> assertThat(listed.published()).contains(name));
+						assertThat(line.get(name).isNumber()).isTrue();
+					});
+					// Every dimension set of the list names tags the meter has: none was
+					// left out, and every key is on the line.
+					String first = directive.get("Metrics").get(0).get("Name").asString();
+					MetricCatalog.Metric listed = own.values()
+						.stream()
+						.filter((candidate) -> candidate.published().contains(first))
+						.findFirst()
+						.orElseThrow();
+					assertThat(directive.get("Dimensions")).hasSize(listed.dimensions().size());
+					listed.dimensions()
+						.forEach((set) -> set.forEach((key) -> assertThat(line.has(key)).as(key).isTrue()));
+				});
+			});
+		}
+	}
+
+	/** The embedded metric format lines of a service's log. */
+	private static List<JsonNode> metricLines(Path log) throws IOException {
+		try (Stream<String> lines = Files.lines(log)) {
+			return lines.filter((line) -> line.startsWith("{\"_aws\"")).map(JSON::readTree).toList();
+		}
 	}
 
 	/** The first line of a log that holds all the given texts, or {@code null}. */

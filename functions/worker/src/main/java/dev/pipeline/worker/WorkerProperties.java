@@ -21,11 +21,12 @@ import org.springframework.validation.annotation.Validated;
  * @param bucket the bucket it writes to
  * @param key the object-key layout
  * @param shutdown how long a stop may take
+ * @param metrics the application's metrics in CloudWatch
  */
 @Validated
 @ConfigurationProperties("persist")
 public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @DefaultValue Bucket bucket,
-		@Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown) {
+		@Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown, @Valid @DefaultValue Metrics metrics) {
 
 	/**
 	 * The SQS queue.
@@ -81,6 +82,29 @@ public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @Default
 		boolean isBudgetInRange() {
 			return this.budget == null
 					|| (this.budget.toMillis() >= 1000 && this.budget.compareTo(Duration.ofSeconds(110)) <= 0);
+		}
+
+	}
+
+	/**
+	 * The application's metrics, published to CloudWatch as embedded metric format lines
+	 * on standard output (modules/observability/metrics.json lists them).
+	 *
+	 * @param enabled {@code PERSIST_METRICS_ENABLED}: write the lines (on AWS); off, the
+	 * meters stay behind the actuator port only
+	 * @param namespace {@code PERSIST_METRICS_NAMESPACE}: the CloudWatch namespace, the
+	 * environment's name prefix on AWS
+	 * @param step {@code PERSIST_METRICS_STEP}: how often the lines are written, 1s to
+	 * 1m; CloudWatch keeps a minute's resolution
+	 */
+	public record Metrics(@DefaultValue("false") boolean enabled,
+			@NotBlank @DefaultValue("ingest-pipeline-local") String namespace,
+			@NotNull @DefaultValue("60s") Duration step) {
+
+		@AssertTrue(message = "step must be between 1s and 1m")
+		boolean isStepInRange() {
+			return this.step == null || (this.step.compareTo(Duration.ofSeconds(1)) >= 0
+					&& this.step.compareTo(Duration.ofMinutes(1)) <= 0);
 		}
 
 	}

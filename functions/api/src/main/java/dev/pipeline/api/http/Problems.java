@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns every failure of a request to {@code ingest} into the contract's RFC 9457 problem
- * and headers, counted as {@code ingest.requests{outcome=rejected}} by reason. The web
- * container and the Lambda function both answer through it, so their bodies are the same.
- * Every text is fixed: nothing from the request or an internal name is repeated.
+ * and headers, counted as {@code ingest.requests{outcome=rejected}} by status and reason.
+ * The web container and the Lambda function both answer through it, so their bodies are
+ * the same. Every text is fixed: nothing from the request or an internal name is
+ * repeated.
  */
 @Component
 public class Problems {
@@ -114,7 +115,8 @@ public class Problems {
 	 */
 	public void countFramework(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());
-		count((known != null) ? known.name().toLowerCase().replace('_', '-') : Integer.toString(status.value()));
+		count(status.value(),
+				(known != null) ? known.name().toLowerCase().replace('_', '-') : Integer.toString(status.value()));
 	}
 
 	private Problem invalidData(List<FieldError> errors, HttpHeaders headers) {
@@ -125,7 +127,7 @@ public class Problems {
 	}
 
 	private Problem problem(HttpStatus status, String type, String title, String detail, HttpHeaders headers) {
-		count(type);
+		count(status.value(), type);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_PREFIX + type));
 		problem.setTitle(title);
@@ -133,8 +135,10 @@ public class Problems {
 		return new Problem(status, problem, headers);
 	}
 
-	private void count(String reason) {
-		this.meters.counter("ingest.requests", "outcome", "rejected", "reason", reason).increment();
+	private void count(int status, String reason) {
+		this.meters
+			.counter("ingest.requests", "outcome", "rejected", "status", Integer.toString(status), "reason", reason)
+			.increment();
 	}
 
 }

@@ -58,7 +58,7 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 		this.publisher = publisher;
 		this.keys = new ObjectKeys(properties.key().prefix());
 		this.clock = clock;
-		this.accepted = meters.counter("ingest.requests", "outcome", "accepted", "reason", "none");
+		this.accepted = meters.counter("ingest.requests", "outcome", "accepted", "status", "202", "reason", "none");
 	}
 
 	@Override

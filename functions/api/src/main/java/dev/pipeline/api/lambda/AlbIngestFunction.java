@@ -24,9 +24,11 @@ import dev.pipeline.api.ingest.IngestFunction;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
 import dev.pipeline.core.Correlation;
+import dev.pipeline.core.metrics.EmfMeterRegistry;
 import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
 import org.springframework.cloud.function.context.FunctionCatalog;
 import org.springframework.http.HttpHeaders;
@@ -76,8 +78,10 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 
 	private final JsonMapper json;
 
+	private final ObjectProvider<EmfMeterRegistry> cloudWatch;
+
 	AlbIngestFunction(ApiProperties properties, FunctionCatalog functions, Problems problems, TokenVerifier tokens,
-			QueuePublisher publisher, JsonMapper json) {
+			QueuePublisher publisher, JsonMapper json, ObjectProvider<EmfMeterRegistry> cloudWatch) {
 		this.envelope = new IngestEnvelope(properties.body().limit().toBytes());
 		this.ingest = Objects.requireNonNull(functions.lookup(Function.class, IngestFunction.NAME),
 				"The function catalog has no 'ingest' function");
@@ -85,6 +89,7 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 		this.tokens = tokens;
 		this.publisher = publisher;
 		this.json = json;
+		this.cloudWatch = cloudWatch;
 	}
 
 	@Override
@@ -119,6 +124,8 @@ public class AlbIngestFunction implements Function<Message<byte[]>, ApplicationL
 		}
 		finally {
 			MDC.remove(Correlation.LOG_KEY);
+			// Before Lambda freezes the sandbox, which stops the publishing thread.
+			this.cloudWatch.ifAvailable(EmfMeterRegistry::publishIfDue);
 		}
 	}
 

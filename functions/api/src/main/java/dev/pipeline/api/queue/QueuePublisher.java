@@ -17,6 +17,7 @@ import dev.pipeline.api.Phases;
 import dev.pipeline.core.BackgroundRetry;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -84,6 +85,8 @@ public class QueuePublisher implements SmartLifecycle {
 
 	private final long bodyLimit;
 
+	private final DistributionSummary batchSizes;
+
 	private volatile String misconfiguration;
 
 	private volatile BackgroundRetry lookup;
@@ -96,6 +99,9 @@ public class QueuePublisher implements SmartLifecycle {
 		this.publishTimer = Timer.builder("ingest.publish")
 			.description("Time to send one message to SQS")
 			.publishPercentileHistogram()
+			.register(meters);
+		this.batchSizes = DistributionSummary.builder("ingest.batch.size")
+			.description("Messages per SQS send: 1 for SendMessage, up to 10 for SendMessageBatch")
 			.register(meters);
 	}
 
@@ -126,6 +132,9 @@ public class QueuePublisher implements SmartLifecycle {
 		Timer.Sample sample = Timer.start();
 		SendBatcher batches = this.batches;
 		try {
+			if (batches == null) {
+				this.batchSizes.record(1);
+			}
 			CompletableFuture<String> sent = (batches != null) ? batches.send(url, body, attributes)
 					: this.sqs
 						.sendMessage((request) -> request.queueUrl(url).messageBody(body).messageAttributes(attributes))
@@ -253,7 +262,7 @@ public class QueuePublisher implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.batches = this.linger.isZero() ? null : new SendBatcher(this.sqs, this.linger,
-				Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")));
+				Executors.newSingleThreadScheduledExecutor(daemon("sqs-batch")), this.batchSizes);
 		this.lookup = BackgroundRetry.untilDone("queue-lookup", Duration.ofMillis(250), MAX_RETRY, this::resolve);
 	}
 

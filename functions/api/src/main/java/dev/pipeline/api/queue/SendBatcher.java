@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.micrometer.core.instrument.DistributionSummary;
+
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -41,6 +43,8 @@ final class SendBatcher implements AutoCloseable {
 
 	private final ScheduledExecutorService timer;
 
+	private final DistributionSummary sizes;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -56,11 +60,13 @@ final class SendBatcher implements AutoCloseable {
 	 * @param sqs the client
 	 * @param linger the longest a message waits for others while a send is in flight
 	 * @param timer runs the linger's deadline; shut down on {@link #close()}
+	 * @param sizes records the messages of each send
 	 */
-	SendBatcher(SqsAsyncClient sqs, Duration linger, ScheduledExecutorService timer) {
+	SendBatcher(SqsAsyncClient sqs, Duration linger, ScheduledExecutorService timer, DistributionSummary sizes) {
 		this.sqs = sqs;
 		this.linger = linger;
 		this.timer = timer;
+		this.sizes = sizes;
 	}
 
 	/**
@@ -151,6 +157,7 @@ final class SendBatcher implements AutoCloseable {
 	}
 
 	private CompletableFuture<?> send(List<Pending> batch) {
+		this.sizes.record(batch.size());
 		CompletableFuture<?> sent;
 		if (batch.size() == 1) {
 			Pending message = batch.get(0);

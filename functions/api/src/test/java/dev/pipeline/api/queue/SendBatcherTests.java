@@ -15,6 +15,7 @@ import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.DelayingProxy;
 import dev.pipeline.testsupport.SqsEmulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,7 +161,8 @@ class SendBatcherTests {
 			}
 
 		};
-		SendBatcher batcher = new SendBatcher(refusing, LONG_LINGER, Executors.newSingleThreadScheduledExecutor());
+		SendBatcher batcher = new SendBatcher(refusing, LONG_LINGER, Executors.newSingleThreadScheduledExecutor(),
+				new SimpleMeterRegistry().summary("ingest.batch.size"));
 		this.resources.add(batcher);
 		for (int i = 0; i < 3; i++) {
 			CompletableFuture<String> id = batcher.send("http://queue", "{\"n\":" + i + "}", ATTRIBUTES);
@@ -183,7 +185,8 @@ class SendBatcherTests {
 			.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(8))
 			.build();
 		this.resources.add(sqs);
-		SendBatcher batcher = new SendBatcher(sqs, linger, Executors.newSingleThreadScheduledExecutor());
+		SendBatcher batcher = new SendBatcher(sqs, linger, Executors.newSingleThreadScheduledExecutor(),
+				new SimpleMeterRegistry().summary("ingest.batch.size"));
 		this.resources.add(batcher);
 		return batcher;
 	}

@@ -11,9 +11,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.pipeline.core.metrics.EmfMeterRegistry;
 import dev.pipeline.worker.persist.PersistFunction;
 import dev.pipeline.worker.persist.QueuedMessage;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +33,11 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 
 	private final PersistFunction persist;
 
-	SqsBatchFunction(PersistFunction persist) {
+	private final ObjectProvider<EmfMeterRegistry> cloudWatch;
+
+	SqsBatchFunction(PersistFunction persist, ObjectProvider<EmfMeterRegistry> cloudWatch) {
 		this.persist = persist;
+		this.cloudWatch = cloudWatch;
 	}
 
 	@Override
@@ -48,6 +53,8 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 				failures.add(new BatchItemFailure(record.getMessageId()));
 			}
 		}
+		// Before Lambda freezes the sandbox, which stops the publishing thread.
+		this.cloudWatch.ifAvailable(EmfMeterRegistry::publishIfDue);
 		return new SQSBatchResponse(failures);
 	}
 
