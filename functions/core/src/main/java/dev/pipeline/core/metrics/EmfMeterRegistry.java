@@ -7,16 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
-import io.micrometer.core.instrument.AbstractDistributionSummary;
-import io.micrometer.core.instrument.AbstractMeter;
-import io.micrometer.core.instrument.AbstractTimer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -29,7 +23,6 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.core.instrument.distribution.NoopHistogram;
 import io.micrometer.core.instrument.distribution.pause.PauseDetector;
 import io.micrometer.core.instrument.internal.DefaultGauge;
 import io.micrometer.core.instrument.internal.DefaultMeter;
@@ -139,7 +132,7 @@ public final class EmfMeterRegistry extends PushMeterRegistry {
 			this.lastPublished = now;
 			Map<List<Tag>, List<Drained>> byTags = new LinkedHashMap<>();
 			for (Meter meter : getMeters()) {
-				if (meter instanceof Drainable drainable) {
+				if (meter instanceof IntervalMeters.Drainable drainable) {
 					Map<String, Double> values = drainable.drain();
 					if (!values.isEmpty()) {
 						byTags.computeIfAbsent(meter.getId().getTags(), (tags) -> new ArrayList<>())
@@ -181,15 +174,6 @@ public final class EmfMeterRegistry extends PushMeterRegistry {
 	private record Drained(MetricCatalog.Metric metric, Map<String, Double> values) {
 	}
 
-	/**
-	 * A meter that hands over what it counted since it was last asked, and forgets it.
-	 */
-	private interface Drainable {
-
-		Map<String, Double> drain();
-
-	}
-
 	@Override
 	protected <T> Gauge newGauge(Meter.Id id, T obj, ToDoubleFunction<T> valueFunction) {
 		return new DefaultGauge<>(id, obj, valueFunction);
@@ -197,18 +181,18 @@ public final class EmfMeterRegistry extends PushMeterRegistry {
 
 	@Override
 	protected Counter newCounter(Meter.Id id) {
-		return new IntervalCounter(id);
+		return new IntervalMeters.Counter(id);
 	}
 
 	@Override
 	protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
-		return new IntervalTimer(id, this.clock, pauseDetector);
+		return new IntervalMeters.Timer(id, this.clock, pauseDetector);
 	}
 
 	@Override
 	protected DistributionSummary newDistributionSummary(Meter.Id id, DistributionStatisticConfig config,
 			double scale) {
-		return new IntervalSummary(id, scale);
+		return new IntervalMeters.Summary(id, scale);
 	}
 
 	@Override
@@ -236,135 +220,6 @@ public final class EmfMeterRegistry extends PushMeterRegistry {
 	@Override
 	protected DistributionStatisticConfig defaultHistogramConfig() {
 		return DistributionStatisticConfig.NONE;
-	}
-
-	private static final class IntervalCounter extends AbstractMeter implements Counter, Drainable {
-
-		private final DoubleAdder count = new DoubleAdder();
-
-		IntervalCounter(Meter.Id id) {
-			super(id);
-		}
-
-		@Override
-		public void increment(double amount) {
-			this.count.add(amount);
-		}
-
-		@Override
-		public double count() {
-			return this.count.sum();
-		}
-
-		@Override
-		public Map<String, Double> drain() {
-			double count = this.count.sumThenReset();
-			return (count == 0) ? Map.of() : Map.of(getId().getName(), count);
-		}
-
-	}
-
-	/** Count, sum and maximum since the last drain; in milliseconds for a timer. */
-	private static final class Interval {
-
-		private final LongAdder count = new LongAdder();
-
-		private final DoubleAdder sum = new DoubleAdder();
-
-		private final AtomicLong maxBits = new AtomicLong(Double.doubleToLongBits(0));
-
-		void record(double value) {
-			this.count.increment();
-			this.sum.add(value);
-			this.maxBits.accumulateAndGet(Double.doubleToLongBits(value),
-					(a, b) -> (Double.longBitsToDouble(b) > Double.longBitsToDouble(a)) ? b : a);
-		}
-
-		Map<String, Double> drain(String name) {
-			long count = this.count.sumThenReset();
-			double sum = this.sum.sumThenReset();
-			double max = Double.longBitsToDouble(this.maxBits.getAndSet(Double.doubleToLongBits(0)));
-			if (count == 0) {
-				return Map.of();
-			}
-			Map<String, Double> values = new LinkedHashMap<>();
-			values.put(name + ".sum", sum);
-			values.put(name + ".count", (double) count);
-			values.put(name + ".max", max);
-			return values;
-		}
-
-	}
-
-	private static final class IntervalTimer extends AbstractTimer implements Drainable {
-
-		private final Interval interval = new Interval();
-
-		IntervalTimer(Meter.Id id, Clock clock, PauseDetector pauseDetector) {
-			super(id, clock, pauseDetector, TimeUnit.MILLISECONDS, NoopHistogram.INSTANCE);
-		}
-
-		@Override
-		protected void recordNonNegative(long amount, TimeUnit unit) {
-			this.interval.record(unit.toNanos(amount) / 1_000_000.0);
-		}
-
-		@Override
-		public long count() {
-			return this.interval.count.sum();
-		}
-
-		@Override
-		public double totalTime(TimeUnit unit) {
-			return unit.convert(Math.round(this.interval.sum.sum() * 1_000_000), TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public double max(TimeUnit unit) {
-			return unit.convert(Math.round(Double.longBitsToDouble(this.interval.maxBits.get()) * 1_000_000),
-					TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public Map<String, Double> drain() {
-			return this.interval.drain(getId().getName());
-		}
-
-	}
-
-	private static final class IntervalSummary extends AbstractDistributionSummary implements Drainable {
-
-		private final Interval interval = new Interval();
-
-		IntervalSummary(Meter.Id id, double scale) {
-			super(id, scale, NoopHistogram.INSTANCE);
-		}
-
-		@Override
-		protected void recordNonNegative(double amount) {
-			this.interval.record(amount);
-		}
-
-		@Override
-		public long count() {
-			return this.interval.count.sum();
-		}
-
-		@Override
-		public double totalAmount() {
-			return this.interval.sum.sum();
-		}
-
-		@Override
-		public double max() {
-			return Double.longBitsToDouble(this.interval.maxBits.get());
-		}
-
-		@Override
-		public Map<String, Double> drain() {
-			return this.interval.drain(getId().getName());
-		}
-
 	}
 
 }

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * What it checks before it moves anything: the queue has a dead-letter queue (its
  * {@code RedrivePolicy}), the dead-letter queue holds messages, and no move task is
  * running on it. It cannot tell whether the worker's cause is fixed (that is the worker's
- * S3 access, bucket or code): README's runbook says how to find out first. A message that
+ * S3 access, bucket or code): docs/runbooks.md says how to find out first. A message that
  * fails again goes back to the dead-letter queue after the queue's
  * {@code maxReceiveCount} receives; nothing is lost either way.
  */
