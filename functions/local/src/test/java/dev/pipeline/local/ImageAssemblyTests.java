@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -124,15 +124,11 @@ class ImageAssemblyTests {
 			Instant ingestedAt = Instant.parse("2031-01-02T03:04:05.006Z");
 			String id = MessageIds.random();
 			try (SqsClient sqs = sqsEmulator.client()) {
+				QueueMessage message = new QueueMessage(id, "{\"email_timestream\":1764201600}", ingestedAt,
+						Correlation.of(null, null));
 				sqs.sendMessage((request) -> request.queueUrl(queues.url())
-					.messageBody("{\"email_timestream\":1764201600}")
-					.messageAttributes(Map.of(QueueMessage.INGESTED_AT,
-							MessageAttributeValue.builder()
-								.dataType("String")
-								.stringValue(QueueMessage.formatIngestedAt(ingestedAt))
-								.build(),
-							QueueMessage.MESSAGE_ID,
-							MessageAttributeValue.builder().dataType("String").stringValue(id).build())));
+					.messageBody(message.body())
+					.messageAttributes(message.attributes()));
 			}
 			String key = new ObjectKeys(ObjectKeys.DEFAULT_PREFIX).keyFor(ingestedAt, id);
 			try (S3Client s3 = s3Emulator.client()) {

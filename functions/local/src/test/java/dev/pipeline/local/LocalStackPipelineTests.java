@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
@@ -39,7 +40,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
@@ -177,10 +177,11 @@ class LocalStackPipelineTests {
 			s3.putObject((request) -> request.bucket(BUCKET).key(key).metadata(Map.of("message-id", "someone-else")),
 					RequestBody.fromString("{}"));
 			String queueUrl = sqs.getQueueUrl((request) -> request.queueName(QUEUE)).queueUrl();
+			QueueMessage message = new QueueMessage(id, "{\"email_timestream\":1764201600,\"redrive\":true}",
+					ingestedAt, Correlation.of(null, null));
 			sqs.sendMessage((request) -> request.queueUrl(queueUrl)
-				.messageBody("{\"email_timestream\":1764201600,\"redrive\":true}")
-				.messageAttributes(Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
-						QueueMessage.MESSAGE_ID, string(id))));
+				.messageBody(message.body())
+				.messageAttributes(message.attributes()));
 			await().atMost(Duration.ofSeconds(90)).until(() -> depth(sqs, deadLetterUrl) >= 1);
 			s3.deleteObject((request) -> request.bucket(BUCKET).key(key));
 
@@ -197,10 +198,6 @@ class LocalStackPipelineTests {
 			assertThat(s3.headObject((request) -> request.bucket(BUCKET).key(key)).metadata())
 				.containsEntry("message-id", id);
 		}
-	}
-
-	private static MessageAttributeValue string(String value) {
-		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	@Test

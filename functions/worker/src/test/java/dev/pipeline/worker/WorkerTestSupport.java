@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pipeline.core.MessageIds;
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.S3Emulator;
@@ -85,8 +86,7 @@ final class WorkerTestSupport {
 
 	/** The attributes the API sends with a message. */
 	static Map<String, MessageAttributeValue> attributes(Instant ingestedAt, String messageId) {
-		return Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
-				QueueMessage.MESSAGE_ID, string(messageId));
+		return new QueueMessage(messageId, "", ingestedAt, Correlation.of(null, null)).attributes();
 	}
 
 	/**

@@ -2,7 +2,6 @@ package dev.pipeline.api.queue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,15 +49,6 @@ public class QueuePublisher implements SmartLifecycle {
 	private static final Duration SEND_TIMEOUT = Duration.ofSeconds(6);
 
 	static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
-
-	/**
-	 * The most SQS counts besides the body: each attribute's name, its type and its
-	 * value, with a request id and a client's {@code traceparent}.
-	 */
-	static final int ATTRIBUTE_BYTES = attributeBytes(Map.of(QueueMessage.INGESTED_AT,
-			string("2026-11-27T10:15:30.123Z"), QueueMessage.MESSAGE_ID, string("00000000-0000-0000-0000-000000000000"),
-			Correlation.REQUEST_ID, string("00000000-0000-0000-0000-000000000000"), Correlation.TRACEPARENT,
-			string("00-00000000000000000000000000000000-0000000000000000-00")));
 
 	/** The smallest body around {@code data}: {@code {"token":"x","data":}}. */
 	static final int SMALLEST_ENVELOPE_BYTES = "{\"token\":\"x\",\"data\":}".length();
@@ -119,16 +109,9 @@ public class QueuePublisher implements SmartLifecycle {
 		if (url == null) {
 			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
 		}
-		Map<String, MessageAttributeValue> attributes = new HashMap<>(8);
-		attributes.put(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)));
-		attributes.put(QueueMessage.MESSAGE_ID, string(messageId));
-		if (correlation.requestId() != null) {
-			attributes.put(Correlation.REQUEST_ID, string(correlation.requestId()));
-		}
-		if (correlation.traceparent() != null) {
-			attributes.put(Correlation.TRACEPARENT, string(correlation.traceparent()));
-		}
-		checkAcceptable(body, attributeBytes(attributes));
+		QueueMessage message = new QueueMessage(messageId, body, ingestedAt, correlation);
+		Map<String, MessageAttributeValue> attributes = message.attributes();
+		checkAcceptable(body, message.attributeBytes());
 		Timer.Sample sample = Timer.start();
 		SendBatcher batches = this.batches;
 		try {
@@ -152,22 +135,6 @@ public class QueuePublisher implements SmartLifecycle {
 		finally {
 			sample.stop(this.publishTimer);
 		}
-	}
-
-	private static MessageAttributeValue string(String value) {
-		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-	}
-
-	/**
-	 * What SQS counts of message attributes: names, types and values (all ASCII here).
-	 */
-	private static int attributeBytes(Map<String, MessageAttributeValue> attributes) {
-		int bytes = 0;
-		for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
-			bytes += attribute.getKey().length() + attribute.getValue().dataType().length()
-					+ attribute.getValue().stringValue().length();
-		}
-		return bytes;
 	}
 
 	/**
@@ -233,7 +200,7 @@ public class QueuePublisher implements SmartLifecycle {
 			if (max != null) {
 				this.maxMessageBytes = Integer.parseInt(max);
 			}
-			long largest = this.bodyLimit - SMALLEST_ENVELOPE_BYTES + ATTRIBUTE_BYTES;
+			long largest = this.bodyLimit - SMALLEST_ENVELOPE_BYTES + QueueMessage.MAX_ATTRIBUTE_BYTES;
 			if (this.bodyLimit > this.maxMessageBytes) {
 				this.misconfiguration = "INGEST_BODY_LIMIT is above the queue's MaximumMessageSize";
 				logger.error(

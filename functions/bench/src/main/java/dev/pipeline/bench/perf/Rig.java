@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.local.LocalPipeline;
@@ -149,12 +150,7 @@ record Rig(LocalPipeline pipeline, SqsClient sqs, S3Client s3, HttpClient http) 
 
 	/** The attributes the API sends, with a new message id. */
 	static Map<String, MessageAttributeValue> attributes(Instant ingestedAt) {
-		return Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(ingestedAt)),
-				QueueMessage.MESSAGE_ID, string(MessageIds.random()));
-	}
-
-	private static MessageAttributeValue string(String value) {
-		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+		return new QueueMessage(MessageIds.random(), "", ingestedAt, Correlation.of(null, null)).attributes();
 	}
 
 	static void progress(String message) {

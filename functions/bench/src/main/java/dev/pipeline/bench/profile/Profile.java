@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.local.LocalPipeline;
@@ -25,7 +26,6 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -166,19 +166,16 @@ public final class Profile {
 		for (long i = 0; i < count; i += 10) {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
 			for (long j = i; j < Math.min(i + 10, count); j++) {
+				QueueMessage message = new QueueMessage(MessageIds.random(),
+						"{\"email_timestream\":1764201600,\"filled\":" + j + "}", at, Correlation.of(null, null));
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id("m" + (j - i))
-					.messageBody("{\"email_timestream\":1764201600,\"filled\":" + j + "}")
-					.messageAttributes(Map.of(QueueMessage.INGESTED_AT, string(QueueMessage.formatIngestedAt(at)),
-							QueueMessage.MESSAGE_ID, string(MessageIds.random())))
+					.messageBody(message.body())
+					.messageAttributes(message.attributes())
 					.build());
 			}
 			sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
 		}
-	}
-
-	private static MessageAttributeValue string(String value) {
-		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.pipeline.worker.lambda;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.pipeline.core.QueueMessage;
 import dev.pipeline.core.metrics.EmfMeterRegistry;
 import dev.pipeline.worker.persist.PersistFunction;
-import dev.pipeline.worker.persist.QueuedMessage;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -58,28 +57,15 @@ public class SqsBatchFunction implements Function<SQSEvent, SQSBatchResponse> {
 		return new SQSBatchResponse(failures);
 	}
 
-	static QueuedMessage toQueued(SQSMessage record) {
+	static QueueMessage.Received toQueued(SQSMessage record) {
 		Map<String, MessageAttribute> attributes = (record.getMessageAttributes() != null)
 				? record.getMessageAttributes() : Map.of();
-		return QueuedMessage.received(record.getMessageId(), (name) -> text(attributes.get(name)), record.getBody(),
-				sentAt(record.getAttributes()));
+		return QueueMessage.received(record.getMessageId(), (name) -> text(attributes.get(name)), record.getBody(),
+				(record.getAttributes() != null) ? record.getAttributes().get("SentTimestamp") : null);
 	}
 
 	private static String text(MessageAttribute attribute) {
 		return (attribute != null) ? attribute.getStringValue() : null;
-	}
-
-	private static Instant sentAt(Map<String, String> attributes) {
-		String value = (attributes != null) ? attributes.get("SentTimestamp") : null;
-		if (value == null) {
-			return null;
-		}
-		try {
-			return Instant.ofEpochMilli(Long.parseLong(value));
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 }

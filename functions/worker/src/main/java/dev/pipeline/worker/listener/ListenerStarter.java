@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import java.util.Objects;
 
 import dev.pipeline.core.BackgroundRetry;
-import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.worker.WorkerProperties;
 import dev.pipeline.worker.persist.PersistFunction;
@@ -119,8 +118,7 @@ public class ListenerStarter implements SmartLifecycle {
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.listenerShutdownTimeout(budget)
 				.acknowledgementShutdownTimeout(WorkerProperties.Shutdown.DELETE)
-				.messageAttributeNames(List.of(QueueMessage.INGESTED_AT, QueueMessage.MESSAGE_ID,
-						Correlation.REQUEST_ID, Correlation.TRACEPARENT))
+				.messageAttributeNames(QueueMessage.ATTRIBUTE_NAMES)
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP))
 				.messageConverter(converter)
 				.autoStartup(false))

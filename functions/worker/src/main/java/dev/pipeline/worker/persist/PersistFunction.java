@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.pipeline.core.Correlation;
@@ -24,6 +23,8 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 
@@ -35,17 +36,13 @@ import org.springframework.messaging.MessageHeaders;
  * not delete it.
  * <p>
  * The SQS listener calls it with the listener's Spring message, through the function
- * catalog; on AWS Lambda, {@code persistBatch} calls {@link #persist(QueuedMessage)} for
- * each record of an SQS event.
+ * catalog; on AWS Lambda, {@code persistBatch} calls
+ * {@link #persist(QueueMessage.Received)} for each record of an SQS event.
  */
 public class PersistFunction implements Consumer<Message<String>> {
 
 	/** The function's name in the function catalog. */
 	public static final String NAME = "persist";
-
-	static final String RAW_MESSAGE_ID = "Sqs_RawMessageId";
-
-	static final String SENT_TIMESTAMP = "Sqs_Msa_SentTimestamp";
 
 	private static final Logger logger = LoggerFactory.getLogger(PersistFunction.class);
 
@@ -90,7 +87,7 @@ public class PersistFunction implements Consumer<Message<String>> {
 	 * @return the key of its object
 	 * @throws PersistException if it was not persisted; the message must stay queued
 	 */
-	public String persist(QueuedMessage message) {
+	public String persist(QueueMessage.Received message) {
 		Correlation correlation = message.correlation();
 		if (correlation.requestId() != null) {
 			MDC.put(Correlation.LOG_KEY, correlation.requestId());
@@ -117,7 +114,7 @@ public class PersistFunction implements Consumer<Message<String>> {
 		}
 	}
 
-	private String store(QueuedMessage message) {
+	private String store(QueueMessage.Received message) {
 		String messageId = message.messageId();
 		if (!ObjectKeys.isMessageId(messageId)) {
 			throw new PersistException("no-message-id", "The message has no usable id", null);
@@ -160,15 +157,10 @@ public class PersistFunction implements Consumer<Message<String>> {
 		return key;
 	}
 
-	private static Instant acceptedAt(QueuedMessage message) {
-		Optional<Instant> ingestedAt = QueueMessage.parseIngestedAt(message.ingestedAt());
-		if (ingestedAt.isPresent()) {
-			return ingestedAt.get();
-		}
-		if (message.sentAt() != null) {
-			return message.sentAt();
-		}
-		throw new PersistException("no-timestamp", "The message has neither ingested-at nor SentTimestamp", null);
+	private static Instant acceptedAt(QueueMessage.Received message) {
+		return message.acceptedAt()
+			.orElseThrow(() -> new PersistException("no-timestamp",
+					"The message has neither ingested-at nor SentTimestamp", null));
 	}
 
 	private void requireJsonObject(String body) {
@@ -201,26 +193,15 @@ public class PersistFunction implements Consumer<Message<String>> {
 	 * @param message the listener's message
 	 * @return the message's id, body and timestamps
 	 */
-	static QueuedMessage toQueued(Message<String> message) {
+	static QueueMessage.Received toQueued(Message<String> message) {
 		MessageHeaders headers = message.getHeaders();
-		return QueuedMessage.received(headers.get(RAW_MESSAGE_ID, String.class), (name) -> text(headers.get(name)),
-				message.getPayload(), sentAt(headers.get(SENT_TIMESTAMP)));
+		return QueueMessage.received(headers.get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, String.class),
+				(name) -> text(headers.get(name)), message.getPayload(),
+				text(headers.get(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP)));
 	}
 
 	private static String text(Object header) {
 		return (header != null) ? header.toString() : null;
-	}
-
-	private static Instant sentAt(Object value) {
-		if (value == null) {
-			return null;
-		}
-		try {
-			return Instant.ofEpochMilli(Long.parseLong(value.toString()));
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 }

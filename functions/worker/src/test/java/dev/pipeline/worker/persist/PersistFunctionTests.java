@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.testsupport.Aws;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.awspring.cloud.sqs.listener.SqsHeaders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.support.MessageBuilder;
@@ -42,7 +43,7 @@ class PersistFunctionTests {
 	@Test
 	void failsAMessageWithNeitherTimestamp() {
 		var message = MessageBuilder.withPayload("{}")
-			.copyHeaders(Map.of(PersistFunction.RAW_MESSAGE_ID, "66666666-6666-4666-8666-666666666666"))
+			.copyHeaders(Map.of(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, "66666666-6666-4666-8666-666666666666"))
 			.build();
 
 		assertThatExceptionOfType(PersistException.class).isThrownBy(() -> this.persist.accept(message))
