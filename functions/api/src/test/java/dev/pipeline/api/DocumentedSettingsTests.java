@@ -16,4 +16,10 @@ class DocumentedSettingsTests {
 			.contains("INGEST_TOKEN_PARAMETER", "INGEST_QUEUE_LINGER");
 	}
 
+	@Test
+	void readmeGivesEachSettingTheDefaultItsRecordDeclares() {
+		assertThat(DocumentedSettings.defaultsInReadme(Path.of("../../README.md"), "API", "INGEST_"))
+			.isEqualTo(DocumentedSettings.defaultsOfRecord(ApiProperties.class, "ingest"));
+	}
+
 }

@@ -16,4 +16,10 @@ class DocumentedSettingsTests {
 			.contains("PERSIST_BUCKET_NAME", "PERSIST_SHUTDOWN_BUDGET");
 	}
 
+	@Test
+	void readmeGivesEachSettingTheDefaultItsRecordDeclares() {
+		assertThat(DocumentedSettings.defaultsInReadme(Path.of("../../README.md"), "Worker", "PERSIST_"))
+			.isEqualTo(DocumentedSettings.defaultsOfRecord(WorkerProperties.class, "persist"));
+	}
+
 }
