@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * token, broken data rule, wrong shape, too deep, too large, wrong type): none may get a
  * 5xx or a 2xx, and none may reach the queue.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class BadBodyCorpusTests {
 

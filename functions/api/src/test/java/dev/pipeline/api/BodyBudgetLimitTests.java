@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * with 503 and {@code Retry-After} before it is read, and once the slow client is gone
  * bodies are accepted again.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "ingest.body.budget=300KB")
 class BodyBudgetLimitTests {
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * request on a fourth waits unanswered in the listen backlog until one of them closes,
  * and is then answered.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.tomcat.max-connections=3")
 class ConnectionLimitTests {
 

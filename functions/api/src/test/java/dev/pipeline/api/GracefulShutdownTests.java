@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * web server then drains what it accepted, and only then the queue sender and the token
  * cache stop; no request gets a 500, no connection is dropped, every 202 is on the queue.
  */
+@IntegrationTest
 class GracefulShutdownTests {
 
 	static final String QUEUE = "graceful-shutdown-tests";

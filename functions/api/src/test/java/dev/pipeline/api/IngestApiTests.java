@@ -19,6 +19,7 @@ import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import jakarta.servlet.DispatcherType;
@@ -61,6 +62,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The API over real HTTP, against ElasticMQ and the SSM stub.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class IngestApiTests {

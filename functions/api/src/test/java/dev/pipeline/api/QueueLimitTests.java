@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.pipeline.api.queue.QueuePublisher;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * 413, characters SQS does not accept are a 400, and a body limit above the queue's
  * maximum keeps the API unready.
  */
+@IntegrationTest
 class QueueLimitTests {
 
 	static final String QUEUE = "queue-limit-tests";

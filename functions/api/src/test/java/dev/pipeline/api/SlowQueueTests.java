@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * the API waits for the answer instead of sending again, so each accepted request is on
  * the queue exactly once, and none is answered 503 although it was queued.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class SlowQueueTests {
 

@@ -3,6 +3,7 @@ package dev.pipeline.api;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +29,10 @@ import static org.awaitility.Awaitility.await;
  * The token's life in SSM: background refresh, rotation, and an SSM outage after the
  * first read. Messages go out one by one here ({@code linger=0}), batched elsewhere.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "ingest.token.ttl=1s",
-		"ingest.token.cooldown=200ms", "ingest.token.grace=1h", "ingest.queue.linger=0s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "ingest.token.ttl=1s", "ingest.token.cooldown=200ms", "ingest.token.grace=1h",
+				"ingest.queue.linger=0s" })
+@IntegrationTest
 class TokenOutageTests {
 
 	static final String QUEUE = "token-outage-tests";

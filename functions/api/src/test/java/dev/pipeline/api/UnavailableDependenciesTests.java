@@ -3,6 +3,7 @@ package dev.pipeline.api;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * A start with SSM down and no queue yet, then SQS going away: 503 with
  * {@code Retry-After}, never a 202 for a message that was not queued.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "ingest.token.cooldown=1s")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UnavailableDependenciesTests {

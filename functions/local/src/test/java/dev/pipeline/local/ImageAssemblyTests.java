@@ -21,6 +21,7 @@ import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * worker, which becomes healthy against the emulators and stores a message. A broken step
  * fails the test command, not only {@code docker build}.
  */
+@IntegrationTest
 class ImageAssemblyTests {
 
 	static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import dev.pipeline.core.metrics.MetricCatalog;
 import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -41,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * End to end: the local run as README starts it (emulators, the API and the worker as
  * processes from their jars), driven over HTTP and checked in the bucket's folder.
  */
+@IntegrationTest
 class LocalPipelineTests {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();

@@ -22,6 +22,7 @@ import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.worker.redrive.Redrive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,7 @@ import static org.awaitility.Awaitility.await;
  * path beside the emulator tests: skipped, and reported as skipped, where no Docker
  * engine runs; GitHub's runners have one (ci.yml).
  */
+@IntegrationTest
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackPipelineTests {
 

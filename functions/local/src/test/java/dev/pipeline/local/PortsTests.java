@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 import dev.pipeline.local.LocalPipeline.Ports;
+import dev.pipeline.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * A run refuses to start on a port that an earlier run's API or worker still holds,
  * rather than take that process's health for its own.
  */
+@IntegrationTest
 class PortsTests {
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * worker was down are stored by the worker of the next run. The only test of this JVM
  * with a queue database: ElasticMQ allows one per JVM.
  */
+@IntegrationTest
 class QueueRestartTests {
 
 	static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();

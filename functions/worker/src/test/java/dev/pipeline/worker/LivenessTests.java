@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * (503, and it does not poll), yet live, so the container health check that ECS runs
  * replaces no task during a dependency outage.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class LivenessTests {
 

@@ -13,6 +13,7 @@ import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The worker's real listener container against ElasticMQ and s3proxy.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class PersistWorkerTests {
 

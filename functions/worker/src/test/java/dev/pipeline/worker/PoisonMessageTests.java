@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * Messages that can never be persisted are never deleted by the worker: the redrive
  * policy moves them to the dead-letter queue, and the others keep flowing.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class PoisonMessageTests {
 

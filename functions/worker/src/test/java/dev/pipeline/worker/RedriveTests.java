@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.worker.redrive.Redrive;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * each ends at exactly the key its client was given, although SQS gave every moved
  * message a MessageId of its own.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class RedriveTests {
 

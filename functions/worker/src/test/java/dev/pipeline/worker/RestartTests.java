@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.worker.listener.ListenerStarter;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * finishes in-flight messages and their deletes within the budget, and the second run
  * stores the rest.
  */
+@IntegrationTest
 class RestartTests {
 
 	static final String QUEUE = "restart-tests";

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 
 import dev.pipeline.core.ObjectKeys;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * S3 goes away in the middle of a run and comes back: no message is deleted while its
  * upload fails, and every message ends as exactly one object.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class S3OutageTests {
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.worker.listener.ListenerStarter;
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * A stop that comes while the start-up check is inside its last SDK call: the check finds
  * the queue after the stop has returned, and must not start polling then.
  */
+@IntegrationTest
 class StartStopRaceTests {
 
 	static final String QUEUE = "start-stop-race-tests";

@@ -24,6 +24,7 @@ import dev.pipeline.api.ApiTestSupport;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +63,7 @@ import static org.awaitility.Awaitility.await;
  * events and publishes to ElasticMQ with the token from the SSM stub. The same requests
  * go to the web container (function-web) in the same run, and both must answer alike.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class AlbIngestFunctionTests {

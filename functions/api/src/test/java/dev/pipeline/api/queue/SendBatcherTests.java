@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * {@link SendBatcher} against ElasticMQ, through a proxy that answers sends late (so that
  * a send is reliably in flight while the test adds messages) and records each call.
  */
+@IntegrationTest
 class SendBatcherTests {
 
 	static final SqsEmulator emulator = SqsEmulator.start();

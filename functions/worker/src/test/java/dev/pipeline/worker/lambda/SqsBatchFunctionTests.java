@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.worker.WorkerApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * source mapping delivers) and writes to s3proxy over the S3 protocol. Its answer names
  * exactly the messages that were not stored.
  */
+@IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class SqsBatchFunctionTests {
 
