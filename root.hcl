@@ -21,11 +21,9 @@ locals {
     # ObjectKeys.DEFAULT_PREFIX: the worker writes there, and its role may write only there.
     key_prefix = "emails/"
     # The worker's PERSIST_SHUTDOWN_BUDGET: how long a stop may take after SIGTERM. It covers
-    # the SQS long poll under way (10 s), one upload (the S3 call timeout below) and the
-    # delete (2 s): the worker refuses a shorter one.
+    # the SQS long poll under way (10 s), one upload (the environment's
+    # worker.message_timeout_seconds) and the delete (2 s): the worker refuses a shorter one.
     worker_shutdown_budget_seconds = 25
-    # The worker's S3 call timeout: the longest one message may take.
-    worker_message_timeout_seconds = 10
     # How long the load balancer keeps an idle connection to a client and to a target.
     # The API's keep-alive timeout must be longer (AWS's guidance for ALB targets): a
     # target that closes a connection the ALB is about to reuse gives the client a 502.

@@ -25,6 +25,22 @@ run "services" {
     error_message = "The queue's visibility timeout is shorter than what the worker needs for a message and its shutdown budget: messages would be redelivered while in flight."
   }
 
+  # One message's time is the worker's S3 call timeout on both runtimes, and the budget
+  # covers a stop: the long poll (10 s), one upload and the delete (2 s).
+  assert {
+    condition = (output.worker__inputs.environment.PERSIST_BUCKET_TIMEOUT == "${output.queue__inputs.worker_message_timeout_seconds}s"
+      && output.worker__inputs.lambda.timeout_seconds == output.queue__inputs.worker_message_timeout_seconds
+    && tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s")) >= 10 + output.queue__inputs.worker_message_timeout_seconds + 2)
+    error_message = "The worker's PERSIST_BUCKET_TIMEOUT, its function's timeout and the queue's worker_message_timeout_seconds must be one value, and PERSIST_SHUTDOWN_BUDGET at least 10 s + it + 2 s."
+  }
+
+  # The environment's worker concurrency means the same on both runtimes.
+  assert {
+    condition = (tonumber(output.worker__inputs.environment.PERSIST_QUEUE_CONCURRENCY) == output.worker__inputs.lambda.queue.maximum_concurrency
+    && output.worker__inputs.lambda.queue.maximum_concurrency >= 10 && output.worker__inputs.lambda.queue.maximum_concurrency <= 1000)
+    error_message = "The worker's PERSIST_QUEUE_CONCURRENCY (Fargate) and its event source's maximum_concurrency (Lambda) must be the environment's worker.concurrency, 10..1000."
+  }
+
   assert {
     condition     = output.queue__inputs.worker_shutdown_budget_seconds == tonumber(trimsuffix(output.worker__inputs.environment.PERSIST_SHUTDOWN_BUDGET, "s"))
     error_message = "The queue unit and the worker unit disagree on the worker's shutdown budget."

@@ -12,7 +12,7 @@ run "settings" {
   }
 
   assert {
-    condition     = length(setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"])) == 0
-    error_message = "The worker unit sets a variable no settings record declares (README, Settings, Worker): ${join(", ", setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"]))}."
+    condition     = length(setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_BUCKET_TIMEOUT", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"])) == 0
+    error_message = "The worker unit sets a variable no settings record declares (README, Settings, Worker): ${join(", ", setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_BUCKET_TIMEOUT", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"]))}."
   }
 }

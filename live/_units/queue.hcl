@@ -11,6 +11,6 @@ terraform {
 inputs = {
   name                           = "${local.root.name_prefix}-emails"
   max_receive_count              = local.env.max_receive_count
-  worker_message_timeout_seconds = local.root.app.worker_message_timeout_seconds
+  worker_message_timeout_seconds = local.env.worker.message_timeout_seconds
   worker_shutdown_budget_seconds = local.root.app.worker_shutdown_budget_seconds
 }

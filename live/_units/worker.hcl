@@ -42,24 +42,27 @@ inputs = {
   }
 
   # persistBatch fed by the queue, reporting the messages it did not store. One batch of
-  # up to 10 messages, each bounded by the S3 call timeout; AWS wants the queue's
-  # visibility timeout at least six times the function's timeout.
+  # up to 10 messages, stored in parallel, each bounded by the S3 call timeout; AWS wants
+  # the queue's visibility timeout at least six times the function's timeout. The
+  # environment's concurrency bounds the functions polling at once, as it bounds the
+  # listener's messages in process on Fargate.
   lambda = {
     function_definition = "persistBatch"
-    timeout_seconds     = local.app.worker_message_timeout_seconds
+    timeout_seconds     = local.env.worker.message_timeout_seconds
     queue = {
       arn                        = dependency.queue.outputs.queue_arn
       visibility_timeout_seconds = dependency.queue.outputs.visibility_timeout_seconds
       batch_size                 = 10
-      maximum_concurrency        = 10
+      maximum_concurrency        = local.env.worker.concurrency
     }
   }
 
   # Exactly the worker's settings from README.
   environment = {
     PERSIST_QUEUE_NAME        = dependency.queue.outputs.queue_name
-    PERSIST_QUEUE_CONCURRENCY = "64"
+    PERSIST_QUEUE_CONCURRENCY = tostring(local.env.worker.concurrency)
     PERSIST_BUCKET_NAME       = dependency.archive_bucket.outputs.bucket_name
+    PERSIST_BUCKET_TIMEOUT    = "${local.env.worker.message_timeout_seconds}s"
     PERSIST_KEY_PREFIX        = local.app.key_prefix
     PERSIST_SHUTDOWN_BUDGET   = "${local.app.worker_shutdown_budget_seconds}s"
     # The application metrics, as embedded metric format lines in the service's log.

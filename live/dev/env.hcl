@@ -26,9 +26,11 @@ locals {
 
   # Where each service runs: "lambda" (the same beans through the Lambda adapter, near-zero
   # cost at idle) or "fargate" (web containers on ECS). cpu, memory and the counts size
-  # Fargate tasks; function_memory_mb sizes the function (and its CPU share).
+  # Fargate tasks; function_memory_mb sizes the function (and its CPU share). The worker's
+  # concurrency is the most messages in process at once, per task on Fargate, across all
+  # its functions on Lambda (10..1000); message_timeout_seconds bounds one message's upload.
   api    = { runtime = "lambda", function_memory_mb = 1536, cpu = 512, memory = 1024, min_count = 1, max_count = 2, requests_per_target = 1000 }
-  worker = { runtime = "lambda", function_memory_mb = 1536, cpu = 512, memory = 1024, min_count = 1, max_count = 2, backlog_per_task = 500 }
+  worker = { runtime = "lambda", function_memory_mb = 1536, cpu = 512, memory = 1024, min_count = 1, max_count = 2, backlog_per_task = 500, concurrency = 10, message_timeout_seconds = 10 }
 
   max_receive_count = 5
   # Who receives the alarms: each address gets a confirmation mail from AWS on apply. dev

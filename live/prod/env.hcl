@@ -34,7 +34,7 @@ locals {
   # through the Lambda adapter). cpu, memory and the counts size Fargate tasks;
   # function_memory_mb sizes the function if a service is switched to Lambda.
   api    = { runtime = "fargate", function_memory_mb = 1536, cpu = 1024, memory = 2048, min_count = 2, max_count = 10, requests_per_target = 1000 }
-  worker = { runtime = "fargate", function_memory_mb = 1536, cpu = 1024, memory = 2048, min_count = 2, max_count = 10, backlog_per_task = 500 }
+  worker = { runtime = "fargate", function_memory_mb = 1536, cpu = 1024, memory = 2048, min_count = 2, max_count = 10, backlog_per_task = 500, concurrency = 64, message_timeout_seconds = 10 }
 
   max_receive_count = 5
   # Who receives the alarms: each address gets a confirmation mail from AWS on apply.

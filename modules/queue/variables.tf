@@ -21,7 +21,7 @@ variable "max_receive_count" {
 
 variable "worker_message_timeout_seconds" {
   type        = number
-  description = "Longest time the worker may spend on one message (its S3 call timeout, 10 s in the application)."
+  description = "Longest time the worker may spend on one message: its PERSIST_BUCKET_TIMEOUT in seconds (the environment's worker.message_timeout_seconds)."
   default     = 10
 
   validation {

@@ -1,7 +1,8 @@
 // Offline infrastructure checks: every Terraform (.tf) and Terragrunt (.hcl) file of the
 // repository parses with HashiCorp's HCL parser and is formatted exactly as hclwrite
-// (terraform fmt) formats it. Prints one line per finding, `file:line rule-id message`,
-// and exits non-zero on any finding. `--fix` rewrites unformatted files.
+// (terraform fmt) formats it, and each module README's Inputs/Outputs tables are what its
+// variables.tf and outputs.tf declare (module-docs.mjs). Prints one line per finding, `file:line rule-id message`,
+// and exits non-zero on any finding. `--fix` rewrites unformatted files and stale tables.
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { format } from '@cdktf/hcl-tools';
 import { checkContract, checkProviderRange } from './contract.mjs';
+import { checkModuleDocs } from './module-docs.mjs';
 import { checkSecurity } from './security.mjs';
 import { checkWiring } from './wiring.mjs';
 
@@ -71,6 +73,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     findings.push(...(await checkSecurity(root)));
     findings.push(...(await checkContract(root)));
     findings.push(...(await checkProviderRange(root)));
+    findings.push(...(await checkModuleDocs(root, { fix })));
     const workflows = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows.mjs');
     findings.push(...JSON.parse(execFileSync(process.execPath, [workflows, root], { encoding: 'utf8' })));
   }

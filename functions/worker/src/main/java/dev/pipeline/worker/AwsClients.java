@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 @Configuration(proxyBeanMethods = false)
 class AwsClients {
 
+	/** One S3 attempt: a stalled connection is retried well within the call's timeout. */
+	private static final Duration ATTEMPT = Duration.ofSeconds(4);
+
 	@Bean
 	AwsCallCounter awsCallCounter(MeterRegistry meters) {
 		return AwsCallCounter.counting(meters);
@@ -45,10 +48,11 @@ class AwsClients {
 	@Bean(destroyMethod = "close")
 	S3Client s3Client(Environment environment, WorkerProperties properties, AwsCallCounter calls) {
 		S3ClientBuilder builder = AwsSettings.apply(S3Client.builder(), "S3", environment::getProperty);
-		// No flexible checksum per upload (CRC32 plus aws-chunked encoding): the profile
-		// of a
-		// drain put it at 13% of the worker's CPU for bodies of a few hundred bytes; TLS
-		// guards the bytes in transit, and S3 still checks what a request declares.
+		// No flexible checksum per upload (CRC32 plus aws-chunked encoding): a profile of
+		// a drain found it a large share of the worker's CPU for bodies of a few hundred
+		// bytes; TLS guards the bytes in transit, and S3 still checks what a request
+		// declares.
+		Duration timeout = properties.bucket().timeout();
 		return builder.forcePathStyle(hasEndpoint(environment))
 			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
 			.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -56,8 +60,8 @@ class AwsClients {
 				.maxConnections(properties.queue().concurrency() + 8)
 				.connectionTimeout(Duration.ofSeconds(2)))
 			.overrideConfiguration((config) -> config.addExecutionInterceptor(calls)
-				.apiCallTimeout(WorkerProperties.Shutdown.MESSAGE)
-				.apiCallAttemptTimeout(Duration.ofSeconds(4)))
+				.apiCallTimeout(timeout)
+				.apiCallAttemptTimeout((timeout.compareTo(ATTEMPT) < 0) ? timeout : ATTEMPT))
 			.build();
 	}
 

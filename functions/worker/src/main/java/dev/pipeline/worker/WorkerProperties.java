@@ -29,6 +29,21 @@ public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @Default
 		@Valid @DefaultValue Key key, @Valid @DefaultValue Shutdown shutdown, @Valid @DefaultValue Metrics metrics) {
 
 	/**
+	 * The longest a stop waits for: the long poll under way, one upload and the delete.
+	 * @return their sum
+	 */
+	public Duration stopTakes() {
+		return Shutdown.POLL.plus(this.bucket.timeout()).plus(Shutdown.DELETE);
+	}
+
+	@AssertTrue(
+			message = "shutdown.budget must cover the long poll, one upload and the delete (10s + bucket.timeout + 2s)")
+	boolean isBudgetCoveringAStop() {
+		return this.shutdown.budget() == null || this.bucket.timeout() == null
+				|| this.shutdown.budget().compareTo(stopTakes()) >= 0;
+	}
+
+	/**
 	 * The SQS queue.
 	 *
 	 * @param name {@code PERSIST_QUEUE_NAME}: the queue's name
@@ -43,8 +58,18 @@ public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @Default
 	 * The S3 bucket.
 	 *
 	 * @param name {@code PERSIST_BUCKET_NAME}: the bucket's name
+	 * @param timeout {@code PERSIST_BUCKET_TIMEOUT}: the S3 call timeout, retries
+	 * included: the longest one message's upload may take (1s to 60s)
 	 */
-	public record Bucket(@NotBlank @DefaultValue("ingest-pipeline-archive") String name) {
+	public record Bucket(@NotBlank @DefaultValue("ingest-pipeline-archive") String name,
+			@NotNull @DefaultValue("10s") Duration timeout) {
+
+		@AssertTrue(message = "timeout must be between 1s and 60s")
+		boolean isTimeoutInRange() {
+			return this.timeout == null || (this.timeout.compareTo(Duration.ofSeconds(1)) >= 0
+					&& this.timeout.compareTo(Duration.ofSeconds(60)) <= 0);
+		}
+
 	}
 
 	/**
@@ -59,24 +84,16 @@ public record WorkerProperties(@Valid @DefaultValue Queue queue, @Valid @Default
 	 * Graceful shutdown.
 	 *
 	 * @param budget {@code PERSIST_SHUTDOWN_BUDGET}: how long a stop may take after
-	 * SIGTERM: the long poll under way, the upload of what it received and the delete; at
-	 * least their sum, and below the ECS stop timeout
+	 * SIGTERM: the long poll under way, the upload of what it received (the bucket's
+	 * timeout) and the delete; at least their sum, and below the ECS stop timeout
 	 */
 	public record Shutdown(@NotNull @DefaultValue("25s") Duration budget) {
 
 		/** The SQS long poll: an idle worker's stop waits for the one under way. */
 		public static final Duration POLL = Duration.ofSeconds(10);
 
-		/** The longest one message's upload may take: the S3 call timeout. */
-		public static final Duration MESSAGE = Duration.ofSeconds(10);
-
 		/** The longest the final delete may take. */
 		public static final Duration DELETE = Duration.ofSeconds(2);
-
-		@AssertTrue(message = "budget must cover the long poll, one upload and the delete (10s + 10s + 2s)")
-		boolean isBudgetCoveringAStop() {
-			return this.budget == null || this.budget.compareTo(POLL.plus(MESSAGE).plus(DELETE)) >= 0;
-		}
 
 		@AssertTrue(message = "budget must be between 1s and 110s (the ECS stop timeout is at most 120s)")
 		boolean isBudgetInRange() {

@@ -76,7 +76,7 @@ class SqsBatchFunctionTests {
 				record("22222222-2222-4222-8222-222222222222", "not json at all", "2026-11-27T10:15:30.123Z"),
 				record("33333333-3333-4333-8333-333333333333", other, null)));
 
-		JsonNode response = invoke(event);
+		JsonNode response = invoke(invoker, event);
 
 		assertThat(output).describedAs("no payload in the logs").doesNotContain("wörld", "not json at all");
 		assertThat(response.get("batchItemFailures")).hasSize(1);
@@ -109,7 +109,7 @@ class SqsBatchFunctionTests {
 				record("88888888-8888-4888-8888-888888888888", "not json", "2026-11-29T10:00:00.000Z",
 						"99999999-9999-4999-8999-999999999999")));
 
-		JsonNode response = invoke(event);
+		JsonNode response = invoke(invoker, event);
 
 		assertThat(response.get("batchItemFailures")).singleElement()
 			.satisfies((failure) -> assertThat(failure.get("itemIdentifier").asString())
@@ -130,7 +130,7 @@ class SqsBatchFunctionTests {
 		String event = event(List.of(record("44444444-4444-4444-8444-444444444444", "[1,2]", null),
 				record("55555555-5555-4555-8555-555555555555", "{\"a\":1} {\"b\":2}", null)));
 
-		JsonNode response = invoke(event);
+		JsonNode response = invoke(invoker, event);
 
 		assertThat(response.get("batchItemFailures")
 			.valueStream()
@@ -138,18 +138,18 @@ class SqsBatchFunctionTests {
 			.containsExactly("44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555");
 	}
 
-	private JsonNode invoke(String event) throws Exception {
+	static JsonNode invoke(FunctionInvoker invoker, String event) throws Exception {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		invoker.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context());
 		return JSON.readTree(out.toByteArray());
 	}
 
-	private static String event(List<String> records) {
+	static String event(List<String> records) {
 		return "{\"Records\":[" + String.join(",", records) + "]}";
 	}
 
 	/** One record as an SQS event source mapping delivers it. */
-	private static String record(String messageId, String body, String ingestedAt) {
+	static String record(String messageId, String body, String ingestedAt) {
 		return record(messageId, body, ingestedAt, null);
 	}
 
@@ -179,7 +179,7 @@ class SqsBatchFunctionTests {
 				+ "\"awsRegion\":\"eu-west-1\"}";
 	}
 
-	private static Context context() {
+	static Context context() {
 		return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] { Context.class },
 				(proxy, method, args) -> switch (method.getName()) {
 					case "getAwsRequestId" -> "test-request";
