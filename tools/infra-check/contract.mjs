@@ -46,9 +46,9 @@ export async function checkContract(root) {
     return findings;
   }
   const source = async (relative) => readFile(path.join(root, relative), 'utf8');
-  const healthPath = (java) => /@GetMapping\(path = "([^"]+)"/.exec(java)?.[1];
+  const healthPath = (java) => { const m = /@GetMapping\(path = "([^"]+)"|\bHEALTH = "([^"]+)"/.exec(java); return m?.[1] ?? m?.[2]; };
   const services = {
-    api: { heading: 'API', health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/web/HealthController.java')), yaml: 'functions/api/src/main/resources/application.yaml' },
+    api: { heading: 'API', health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/http/IngestEdge.java')), yaml: 'functions/api/src/main/resources/application.yaml' },
     worker: { heading: 'Worker', health: healthPath(await source('functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java')), yaml: 'functions/worker/src/main/resources/application.yaml' },
   };
   const defaultPrefix = /DEFAULT_PREFIX = "([^"]*)"/.exec(await source('functions/core/src/main/java/dev/pipeline/core/ObjectKeys.java'))?.[1];

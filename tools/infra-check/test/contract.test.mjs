@@ -18,7 +18,7 @@ const FILES = [
   'functions/Dockerfile',
   'functions/api/src/main/resources/application.yaml',
   'functions/worker/src/main/resources/application.yaml',
-  'functions/api/src/main/java/dev/pipeline/api/web/HealthController.java',
+  'functions/api/src/main/java/dev/pipeline/api/http/IngestEdge.java',
   'functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java',
   'functions/core/src/main/java/dev/pipeline/core/ObjectKeys.java',
 ];

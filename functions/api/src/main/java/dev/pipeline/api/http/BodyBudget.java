@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
  * Bounds the bytes of request bodies the API holds at once, so that many concurrent large
  * bodies (with a wrong token or not) cannot exhaust the heap: a body is read only after
  * its size is reserved, counted in KiB at its declared length, or at the limit when it
- * has none. A request that finds no room within the wait gets {@link BusyException} (503
- * with {@code Retry-After}) before anything of it is read.
+ * has none. A request that finds no room within the wait gets a
+ * {@link Rejection.Unavailable} (503 with {@code Retry-After}) before anything of it is
+ * read.
  */
 public final class BodyBudget {
 
@@ -34,18 +35,20 @@ public final class BodyBudget {
 	 * Reserves room for one body; close the reservation when the request is done.
 	 * @param bytes the body's declared length, or the limit
 	 * @return the reservation
-	 * @throws BusyException if there was no room within the wait
+	 * @throws Rejection.Unavailable if there was no room within the wait (busy)
 	 */
 	public Reservation reserve(long bytes) {
 		int needed = (int) Math.min(this.capacityKib, Math.max(1, (bytes + 1023) / 1024));
 		try {
 			if (!this.kib.tryAcquire(needed, this.wait.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new BusyException();
+				throw Rejection.unavailable("busy", "The API holds as many request bodies as its memory allows",
+						Duration.ofSeconds(1), null);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new BusyException();
+			throw Rejection.unavailable("busy", "The API holds as many request bodies as its memory allows",
+					Duration.ofSeconds(1), null);
 		}
 		return new Reservation(this.kib, needed);
 	}

@@ -1,5 +1,6 @@
 package dev.pipeline.api.ingest;
 
+import dev.pipeline.api.http.Rejection;
 import java.util.Collection;
 import java.util.Map;
 
@@ -22,8 +23,8 @@ final class IdempotencyKey {
 	 * Reads the header from a message's headers, whatever the case of its name.
 	 * @param headers the request's headers as the function got them
 	 * @return the key, or {@code null} when the request has none
-	 * @throws InvalidHeaderException if it is empty, too long, not printable ASCII or
-	 * sent more than once
+	 * @throws Rejection if it is empty, too long, not printable ASCII or sent more than
+	 * once
 	 */
 	static String of(Map<String, Object> headers) {
 		Object value = RequestHeaders.find(headers, HEADER);
@@ -32,13 +33,13 @@ final class IdempotencyKey {
 		}
 		if (value instanceof Collection<?> values) {
 			if (values.size() != 1) {
-				throw new InvalidHeaderException(HEADER, "must be sent once");
+				throw Rejection.invalidHeader(HEADER, "must be sent once");
 			}
 			value = values.iterator().next();
 		}
 		String key = String.valueOf(value);
 		if (key.isEmpty() || key.length() > MAX_LENGTH || !printable(key)) {
-			throw new InvalidHeaderException(HEADER, "must be 1 to " + MAX_LENGTH + " printable ASCII characters");
+			throw Rejection.invalidHeader(HEADER, "must be 1 to " + MAX_LENGTH + " printable ASCII characters");
 		}
 		return key;
 	}

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.function.Function;
 
 import dev.pipeline.api.ApiProperties;
+import dev.pipeline.api.http.IngestEdge;
+import dev.pipeline.api.http.Rejection;
 import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
 import dev.pipeline.core.Correlation;
@@ -22,15 +24,17 @@ import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code ingest} function: takes a request (its body and headers), checks it in the
- * contract's order (shape, then token, then the {@code Idempotency-Key} header and the
- * data rules), gives the message the pipeline's id, publishes {@code data} to the queue
- * and tells the client the message id and the object key the worker will write.
- * <p>
- * Failures are thrown as typed exceptions; the web layer maps them to statuses.
+ * The {@code ingest} function, the HTTP endpoint's work: takes a request the
+ * {@link IngestEdge} admitted (its body and headers), checks it in the contract's order
+ * (shape, then token, then the {@code Idempotency-Key} header and the data rules), gives
+ * the message the pipeline's id, publishes {@code data} to the queue and answers with the
+ * message id and the object key the worker will write. The answer is the HTTP answer as a
+ * message ({@link IngestEdge.Answer#toMessage()}): 202, or the problem of the
+ * {@link Rejection} that stopped it. function-web serves it on the web container, the ALB
+ * function calls it on Lambda.
  */
 @Component(IngestFunction.NAME)
-public class IngestFunction implements Function<Message<byte[]>, IngestAccepted> {
+public class IngestFunction implements Function<Message<byte[]>, Message<byte[]>> {
 
 	/** The function's name in the function catalog. */
 	public static final String NAME = "ingest";
@@ -51,8 +55,11 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 
 	private final Counter accepted;
 
-	IngestFunction(ApiProperties properties, TokenVerifier tokens, QueuePublisher publisher, Clock clock,
-			MeterRegistry meters) {
+	private final IngestEdge edge;
+
+	IngestFunction(ApiProperties properties, IngestEdge edge, TokenVerifier tokens, QueuePublisher publisher,
+			Clock clock, MeterRegistry meters) {
+		this.edge = edge;
 		this.parser = new IngestRequestParser(properties.body().depth());
 		this.tokens = tokens;
 		this.publisher = publisher;
@@ -62,7 +69,18 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 	}
 
 	@Override
-	public IngestAccepted apply(Message<byte[]> message) {
+	public Message<byte[]> apply(Message<byte[]> message) {
+		IngestEdge.Answer answer;
+		try {
+			answer = ingest(message);
+		}
+		catch (RuntimeException ex) {
+			answer = this.edge.rejected(ex);
+		}
+		return answer.toMessage();
+	}
+
+	private IngestEdge.Answer ingest(Message<byte[]> message) {
 		IngestRequest request = this.parser.parse(message.getPayload());
 		this.tokens.verify(request.token());
 		String idempotencyKey = IdempotencyKey.of(message.getHeaders());
@@ -75,7 +93,7 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 				: MessageIds.random();
 		this.publisher.publish(request.dataJson(), ingestedAt, messageId, correlation);
 		this.accepted.increment();
-		IngestAccepted result = new IngestAccepted(messageId, this.keys.keyFor(ingestedAt, messageId));
+		IngestEdge.Answer result = this.edge.accepted(messageId, this.keys.keyFor(ingestedAt, messageId));
 		logger.atInfo()
 			.addKeyValue("messageId", messageId)
 			.addKeyValue("idempotent", idempotencyKey != null)
@@ -86,8 +104,8 @@ public class IngestFunction implements Function<Message<byte[]>, IngestAccepted>
 	}
 
 	/**
-	 * The request's id, which the adapter in front (the web container's filter or the ALB
-	 * function) put in the log context before calling, and the client's trace context.
+	 * The request's id, which the edge put in the log context when it admitted the
+	 * request, and the client's trace context.
 	 */
 	private static Correlation correlation(Message<byte[]> message) {
 		Object traceparent = RequestHeaders.find(message.getHeaders(), Correlation.TRACEPARENT);

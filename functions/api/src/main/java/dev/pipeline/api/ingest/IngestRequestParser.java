@@ -1,5 +1,7 @@
 package dev.pipeline.api.ingest;
 
+import dev.pipeline.api.http.BodyText;
+import dev.pipeline.api.http.Rejection;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -36,8 +38,7 @@ class IngestRequestParser {
 		String text = BodyText.decode(body);
 		try (JsonParser parser = this.json.createParser(ObjectReadContext.empty(), text)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				throw new MalformedRequestException(
-						"The body must be a JSON object with the members 'token' and 'data'");
+				throw Rejection.malformed("The body must be a JSON object with the members 'token' and 'data'");
 			}
 			String token = null;
 			JsonToken dataKind = null;
@@ -63,12 +64,11 @@ class IngestRequestParser {
 					}
 				}
 				else {
-					throw new MalformedRequestException(
-							"Unknown top-level member; the body takes only 'token' and 'data'");
+					throw Rejection.malformed("Unknown top-level member; the body takes only 'token' and 'data'");
 				}
 			}
 			if (parser.nextToken() != null) {
-				throw new MalformedRequestException("The body must hold exactly one JSON object");
+				throw Rejection.malformed("The body must hold exactly one JSON object");
 			}
 			return new IngestRequest(token, dataKind, dataJson, timestream);
 		}
@@ -76,11 +76,11 @@ class IngestRequestParser {
 			// Fixed texts by limit, never the value: Jackson names the limit in its
 			// message.
 			boolean depth = String.valueOf(ex.getMessage()).contains("nesting depth");
-			throw new MalformedRequestException(depth ? "The JSON is nested deeper than " + this.maxDepth + " levels"
+			throw Rejection.malformed(depth ? "The JSON is nested deeper than " + this.maxDepth + " levels"
 					: "A number, string or member name in the JSON is longer than the parser allows");
 		}
 		catch (JacksonException ex) {
-			throw new MalformedRequestException(describe(ex));
+			throw Rejection.malformed(describe(ex));
 		}
 	}
 

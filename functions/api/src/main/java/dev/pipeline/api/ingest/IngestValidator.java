@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.pipeline.api.ingest.InvalidDataException.FieldError;
+import dev.pipeline.api.http.Rejection.FieldError;
+import dev.pipeline.api.http.Rejection;
 import tools.jackson.core.JsonToken;
 
 /**
@@ -34,7 +35,7 @@ class IngestValidator {
 	 * Checks the data rules.
 	 * @param request a parsed request
 	 * @param now the current instant
-	 * @throws InvalidDataException if any rule is broken, listing all of them
+	 * @throws Rejection if any rule is broken, listing all of them
 	 */
 	void validate(IngestRequest request, Instant now) {
 		List<FieldError> errors = new ArrayList<>(2);
@@ -49,7 +50,7 @@ class IngestValidator {
 			checkCharacters(request.dataJson(), errors);
 		}
 		if (!errors.isEmpty()) {
-			throw new InvalidDataException(errors);
+			throw Rejection.invalidData(errors);
 		}
 	}
 

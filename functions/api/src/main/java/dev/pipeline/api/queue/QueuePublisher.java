@@ -2,6 +2,7 @@ package dev.pipeline.api.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.Phases;
+import dev.pipeline.api.http.IngestEdge;
+import dev.pipeline.api.http.Rejection;
 import dev.pipeline.core.BackgroundRetry;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
@@ -40,7 +43,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * until found.
  */
 @Component
-public class QueuePublisher implements SmartLifecycle {
+public class QueuePublisher implements SmartLifecycle, IngestEdge.Readiness {
 
 	private static final Logger logger = LoggerFactory.getLogger(QueuePublisher.class);
 
@@ -102,12 +105,14 @@ public class QueuePublisher implements SmartLifecycle {
 	 * @param messageId the pipeline's id of the message
 	 * @param correlation the request's id and trace context, carried to the object
 	 * @return the SQS MessageId (for logs only: it changes when the message is moved)
-	 * @throws QueueUnavailableException if the queue is unknown or refuses the message
+	 * @throws Rejection if the queue is unknown or refuses the message (503), or refuses
+	 * the data (400, 413)
 	 */
 	public String publish(String body, Instant ingestedAt, String messageId, Correlation correlation) {
 		String url = this.queueUrl;
 		if (url == null) {
-			throw new QueueUnavailableException("The queue " + this.queueName + " has not been found yet", null);
+			throw Rejection.unavailable("queue", "The queue " + this.queueName + " has not been found yet",
+					Duration.ofSeconds(1), null);
 		}
 		QueueMessage message = new QueueMessage(messageId, body, ingestedAt, correlation);
 		Map<String, MessageAttributeValue> attributes = message.attributes();
@@ -125,12 +130,12 @@ public class QueuePublisher implements SmartLifecycle {
 			return sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException | SdkException ex) {
-			throw new QueueUnavailableException("The queue refused the message",
+			throw Rejection.unavailable("queue", "The queue refused the message", Duration.ofSeconds(1),
 					(ex instanceof ExecutionException) ? ex.getCause() : ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new QueueUnavailableException("Interrupted while sending", ex);
+			throw Rejection.unavailable("queue", "Interrupted while sending", Duration.ofSeconds(1), ex);
 		}
 		finally {
 			sample.stop(this.publishTimer);
@@ -149,7 +154,8 @@ public class QueuePublisher implements SmartLifecycle {
 			if (c < 0x80) {
 				bytes++;
 				if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-					throw MessageRefusedException.invalidCharacters();
+					throw Rejection.invalidData(List.of(new Rejection.FieldError("data",
+							"The data contains characters the queue does not accept (such as U+FFFE or U+FFFF)")));
 				}
 			}
 			else if (c < 0x800) {
@@ -162,12 +168,13 @@ public class QueuePublisher implements SmartLifecycle {
 			else {
 				bytes += 3;
 				if (c == '\uFFFE' || c == '\uFFFF') {
-					throw MessageRefusedException.invalidCharacters();
+					throw Rejection.invalidData(List.of(new Rejection.FieldError("data",
+							"The data contains characters the queue does not accept (such as U+FFFE or U+FFFF)")));
 				}
 			}
 		}
 		if (bytes > this.maxMessageBytes) {
-			throw MessageRefusedException.tooLarge(this.maxMessageBytes);
+			throw Rejection.tooLargeForQueue(this.maxMessageBytes);
 		}
 	}
 
@@ -184,6 +191,7 @@ public class QueuePublisher implements SmartLifecycle {
 	 * Tells whether the queue has been found.
 	 * @return {@code true} once the queue URL is known
 	 */
+	@Override
 	public boolean isReady() {
 		return this.queueUrl != null;
 	}

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.pipeline.api.Phases;
+import dev.pipeline.api.http.IngestEdge;
+import dev.pipeline.api.http.Rejection;
 import dev.pipeline.core.BackgroundRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.crac.Context;
@@ -33,7 +35,7 @@ import org.springframework.context.SmartLifecycle;
  * hook ({@link #afterRestore}), which the runtime runs before the first invocation, so
  * the first request is not a 503 while a background read is under way.
  */
-public class TokenVerifier implements SmartLifecycle, Resource {
+public class TokenVerifier implements SmartLifecycle, Resource, IngestEdge.Readiness {
 
 	private static final Logger logger = LoggerFactory.getLogger(TokenVerifier.class);
 
@@ -75,12 +77,12 @@ public class TokenVerifier implements SmartLifecycle, Resource {
 	/**
 	 * Verifies a presented token.
 	 * @param presented the token from the request, possibly {@code null}
-	 * @throws InvalidTokenException if it is missing, empty or wrong
-	 * @throws TokenUnavailableException if no valid value is known to compare with
+	 * @throws Rejection if it is missing, empty or wrong (401)
+	 * @throws Rejection.Unavailable if no valid value is known to compare with
 	 */
 	public void verify(String presented) {
 		if (presented == null || presented.isEmpty()) {
-			throw new InvalidTokenException();
+			throw Rejection.invalidToken();
 		}
 		byte[] digest = digest(presented);
 		if (matches(current(), digest)) {
@@ -89,13 +91,14 @@ public class TokenVerifier implements SmartLifecycle, Resource {
 		if (refreshAfterMismatch() && matches(current(), digest)) {
 			return;
 		}
-		throw new InvalidTokenException();
+		throw Rejection.invalidToken();
 	}
 
 	/**
 	 * Tells whether a valid value is known, so that requests can be verified.
 	 * @return {@code true} once a value was read and while it is within its grace
 	 */
+	@Override
 	public boolean isReady() {
 		Known value = this.known;
 		return value != null && !isExpired(value);
@@ -143,7 +146,8 @@ public class TokenVerifier implements SmartLifecycle, Resource {
 	private Known current() {
 		Known value = this.known;
 		if (value == null || isExpired(value)) {
-			throw new TokenUnavailableException(Duration.ofSeconds(Math.max(1, this.cooldown.toSeconds())));
+			throw Rejection.unavailable("token", "The token cannot be read from SSM now",
+					Duration.ofSeconds(Math.max(1, this.cooldown.toSeconds())), null);
 		}
 		return value;
 	}

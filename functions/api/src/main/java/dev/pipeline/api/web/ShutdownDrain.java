@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.pipeline.api.ApiProperties;
 import dev.pipeline.api.Phases;
+import dev.pipeline.api.http.IngestEdge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +21,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The drain window on SIGTERM, before Boot's graceful shutdown closes the port. While it
- * lasts, {@link IngestRequestFilter} answers new requests 503 with {@code Retry-After},
- * every response carries {@code Connection: close}, and {@code GET /health} is
- * {@code DOWN}. A client on a kept-alive connection thus gets an answer and reconnects
- * (to another task behind the load balancer) instead of writing into a connection the
- * server is about to close.
+ * lasts, the {@link IngestEdge} answers new requests 503 with {@code Retry-After}, every
+ * answer carries {@code Connection: close}, and {@code GET /health} is {@code DOWN}. A
+ * client on a kept-alive connection thus gets an answer and reconnects (to another task
+ * behind the load balancer) instead of writing into a connection the server is about to
+ * close.
  * <p>
  * When the window ends, Tomcat's listening socket closes first, so a new connection is
  * refused rather than accepted and then closed unanswered; the connections already
@@ -39,7 +40,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnWebApplication
-class ShutdownDrain implements SmartLifecycle {
+class ShutdownDrain implements SmartLifecycle, IngestEdge.Stopping {
 
 	/** How long accepted connections may take to send their request and be answered. */
 	static final Duration SETTLE = Duration.ofSeconds(1);
@@ -66,7 +67,8 @@ class ShutdownDrain implements SmartLifecycle {
 	 * Whether the server has been told to stop.
 	 * @return {@code true} from SIGTERM on
 	 */
-	boolean isDraining() {
+	@Override
+	public boolean isStopping() {
 		return this.draining;
 	}
 
@@ -75,7 +77,8 @@ class ShutdownDrain implements SmartLifecycle {
 	 * closed, with a second's margin, in whole seconds.
 	 * @return at least one second
 	 */
-	Duration retryAfter() {
+	@Override
+	public Duration retryAfter() {
 		long left = Math.max(0, this.closesAt - System.nanoTime());
 		return Duration.ofSeconds(1 + (left + 999_999_999L) / 1_000_000_000L);
 	}

@@ -15,7 +15,8 @@ class BodyBudgetTests {
 		BodyBudget.Reservation first = budget.reserve(256 * 1024);
 		BodyBudget.Reservation second = budget.reserve(256 * 1024);
 		assertThat(budget.availableKib()).isZero();
-		assertThatExceptionOfType(BusyException.class).isThrownBy(() -> budget.reserve(1));
+		assertThatExceptionOfType(Rejection.Unavailable.class).isThrownBy(() -> budget.reserve(1))
+			.satisfies(Rejections.rejected("unavailable-busy"));
 		first.close();
 		first.close();
 		assertThat(budget.availableKib()).as("a second close gives nothing back").isEqualTo(256);
@@ -34,9 +35,12 @@ class BodyBudgetTests {
 
 	@Test
 	void aBusyAnswerIsARetryableUnavailable() {
-		BusyException busy = new BusyException();
-		assertThat(busy.reason()).isEqualTo("busy");
-		assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+		BodyBudget budget = new BodyBudget(1024, Duration.ofMillis(10));
+		budget.reserve(1024);
+		assertThatExceptionOfType(Rejection.Unavailable.class).isThrownBy(() -> budget.reserve(1))
+			.satisfies(Rejections.rejected("unavailable-busy"))
+			.satisfies((busy) -> assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1)))
+			.satisfies((busy) -> assertThat(busy.status().value()).isEqualTo(503));
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.pipeline.api.ingest;
 
+import dev.pipeline.api.http.Rejection;
+import dev.pipeline.api.http.Rejections;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
@@ -76,8 +78,9 @@ class IngestRequestParserTests {
 
 	@Test
 	void rejectsUnknownTopLevelMembersWithoutEchoingThem() {
-		assertThatExceptionOfType(MalformedRequestException.class)
+		assertThatExceptionOfType(Rejection.class)
 			.isThrownBy(() -> parse("{\"token\":\"t\",\"data\":{},\"secret-name\":1}"))
+			.satisfies(Rejections.rejected("malformed-request"))
 			.withMessageContaining("only 'token' and 'data'")
 			.withMessageNotContaining("secret-name");
 	}
@@ -136,7 +139,8 @@ class IngestRequestParserTests {
 	}
 
 	private void assertMalformed(byte[] body, String message) {
-		assertThatExceptionOfType(MalformedRequestException.class).isThrownBy(() -> this.parser.parse(body))
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.parser.parse(body))
+			.satisfies(Rejections.rejected("malformed-request"))
 			.withMessageContaining(message);
 	}
 

@@ -1,9 +1,11 @@
 package dev.pipeline.api.ingest;
 
+import dev.pipeline.api.http.Rejection;
+import dev.pipeline.api.http.Rejections;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-import dev.pipeline.api.ingest.InvalidDataException.FieldError;
+import dev.pipeline.api.http.Rejection.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -111,7 +113,8 @@ class IngestValidatorTests {
 
 	private void assertInvalid(String body, String field, String message) {
 		IngestRequest request = this.parser.parse(body.getBytes(StandardCharsets.UTF_8));
-		assertThatExceptionOfType(InvalidDataException.class).isThrownBy(() -> this.validator.validate(request, NOW))
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.validator.validate(request, NOW))
+			.satisfies(Rejections.rejected("invalid-data"))
 			.satisfies((ex) -> assertThat(ex.errors()).singleElement().satisfies((FieldError error) -> {
 				assertThat(error.field()).isEqualTo(field);
 				assertThat(error.message()).contains(message);

@@ -1,5 +1,7 @@
 package dev.pipeline.api.token;
 
+import dev.pipeline.api.http.Rejection;
+import dev.pipeline.api.http.Rejections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +35,8 @@ class TokenVerifierTests {
 	@Test
 	void isUnavailableUntilAValueWasRead() {
 		assertThat(this.verifier.isReady()).isFalse();
-		assertThatExceptionOfType(TokenUnavailableException.class).isThrownBy(() -> this.verifier.verify("first-token"))
+		assertThatExceptionOfType(Rejection.Unavailable.class).isThrownBy(() -> this.verifier.verify("first-token"))
+			.satisfies(Rejections.rejected("unavailable-token"))
 			.satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(5)));
 	}
 
@@ -47,16 +50,22 @@ class TokenVerifierTests {
 	@Test
 	void rejectsMissingEmptyAndWrongTokensAlike() {
 		this.verifier.refresh("schedule");
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify(null));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify(""));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("first-tokeN"));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("first-token "));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("first"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify(null))
+			.satisfies(Rejections.rejected("invalid-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify(""))
+			.satisfies(Rejections.rejected("invalid-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("first-tokeN"))
+			.satisfies(Rejections.rejected("invalid-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("first-token "))
+			.satisfies(Rejections.rejected("invalid-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("first"))
+			.satisfies(Rejections.rejected("invalid-token"));
 	}
 
 	@Test
 	void missingTokensAreRejectedEvenBeforeAValueIsKnown() {
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify(""));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify(""))
+			.satisfies(Rejections.rejected("invalid-token"));
 		assertThat(this.source.reads).hasValue(0);
 	}
 
@@ -67,7 +76,8 @@ class TokenVerifierTests {
 		this.source.value = "second-token";
 		assertThatCode(() -> this.verifier.verify("second-token")).doesNotThrowAnyException();
 		assertThat(this.source.reads).hasValue(2);
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("first-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("first-token"))
+			.satisfies(Rejections.rejected("invalid-token"));
 	}
 
 	@Test
@@ -75,11 +85,13 @@ class TokenVerifierTests {
 		this.verifier.refresh("schedule");
 		this.clock.advance(COOLDOWN);
 		for (int i = 0; i < 100; i++) {
-			assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("guess"));
+			assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("guess"))
+				.satisfies(Rejections.rejected("invalid-token"));
 		}
 		assertThat(this.source.reads).hasValue(2);
 		this.clock.advance(COOLDOWN);
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("guess"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("guess"))
+			.satisfies(Rejections.rejected("invalid-token"));
 		assertThat(this.source.reads).hasValue(3);
 		assertThat(this.meters.counter("ingest.token.refreshes", "trigger", "mismatch", "outcome", "success").count())
 			.isEqualTo(2);
@@ -89,7 +101,8 @@ class TokenVerifierTests {
 	void aRotatedTokenWithinTheCooldownWaitsForTheNextRead() {
 		this.verifier.refresh("schedule");
 		this.source.value = "second-token";
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("second-token"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("second-token"))
+			.satisfies(Rejections.rejected("invalid-token"));
 		this.clock.advance(TTL);
 		this.verifier.refresh("schedule");
 		assertThatCode(() -> this.verifier.verify("second-token")).doesNotThrowAnyException();
@@ -119,7 +132,8 @@ class TokenVerifierTests {
 		assertThat(this.verifier.refresh("schedule")).isFalse();
 		assertThat(this.verifier.isReady()).isTrue();
 		assertThatCode(() -> this.verifier.verify("first-token")).doesNotThrowAnyException();
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.verifier.verify("wrong"));
+		assertThatExceptionOfType(Rejection.class).isThrownBy(() -> this.verifier.verify("wrong"))
+			.satisfies(Rejections.rejected("invalid-token"));
 	}
 
 	@Test
@@ -129,8 +143,8 @@ class TokenVerifierTests {
 		this.clock.advance(GRACE.plusSeconds(1));
 		this.verifier.refresh("schedule");
 		assertThat(this.verifier.isReady()).isFalse();
-		assertThatExceptionOfType(TokenUnavailableException.class)
-			.isThrownBy(() -> this.verifier.verify("first-token"));
+		assertThatExceptionOfType(Rejection.Unavailable.class).isThrownBy(() -> this.verifier.verify("first-token"))
+			.satisfies(Rejections.rejected("unavailable-token"));
 		this.source.failing = false;
 		this.verifier.refresh("schedule");
 		assertThatCode(() -> this.verifier.verify("first-token")).doesNotThrowAnyException();

@@ -1,4 +1,4 @@
-package dev.pipeline.api.ingest;
+package dev.pipeline.api.http;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -33,7 +33,7 @@ public final class BodyText {
 				.toString();
 		}
 		catch (CharacterCodingException ex) {
-			throw new MalformedRequestException("The body is not well-formed JSON: it is not valid UTF-8");
+			throw Rejection.malformed("The body is not well-formed JSON: it is not valid UTF-8");
 		}
 		return text.startsWith("\uFEFF") ? text.substring(1) : text;
 	}
@@ -55,20 +55,20 @@ public final class BodyText {
 			out.clear();
 			result = decoder.decode(in, out, true);
 			if (result.isError()) {
-				throw new MalformedRequestException("The body is not well-formed JSON: it is not valid UTF-8");
+				throw Rejection.malformed("The body is not well-formed JSON: it is not valid UTF-8");
 			}
 		}
 		while (result.isOverflow());
 		out.clear();
 		if (decoder.flush(out).isError()) {
-			throw new MalformedRequestException("The body is not well-formed JSON: it is not valid UTF-8");
+			throw Rejection.malformed("The body is not well-formed JSON: it is not valid UTF-8");
 		}
 	}
 
 	private static void refuseNul(byte[] body) {
 		for (byte b : body) {
 			if (b == 0) {
-				throw new MalformedRequestException("The body must be UTF-8 JSON; it contains a NUL byte");
+				throw Rejection.malformed("The body must be UTF-8 JSON; it contains a NUL byte");
 			}
 		}
 	}

@@ -3,24 +3,21 @@ package dev.pipeline.api.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.pipeline.api.ingest.MalformedRequestException;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The envelope's UTF-8 check refuses what strict decoding refuses, without building the
- * text, across its internal buffer's boundaries too.
+ * The UTF-8 check refuses what strict decoding refuses, without building the text, across
+ * its internal buffer's boundaries too.
  */
-class IngestEnvelopeTests {
-
-	private final IngestEnvelope envelope = new IngestEnvelope(1024 * 1024);
+class BodyTextTests {
 
 	@Test
 	void passesWellFormedUtf8OfAnyLength() {
 		byte[] body = ("{\"data\":{\"x\":\"" + "é✉😀".repeat(5000) + "\"}}").getBytes(StandardCharsets.UTF_8);
-		assertThat(this.envelope.check(body)).isSameAs(body);
+		assertThatCode(() -> BodyText.check(body)).doesNotThrowAnyException();
 	}
 
 	@Test
@@ -32,7 +29,8 @@ class IngestEnvelopeTests {
 				byte[] body = new byte[at + bytes.length];
 				Arrays.fill(body, 0, at, (byte) ' ');
 				System.arraycopy(bytes, 0, body, at, bytes.length);
-				assertThatExceptionOfType(MalformedRequestException.class).isThrownBy(() -> this.envelope.check(body))
+				assertThatExceptionOfType(Rejection.class).isThrownBy(() -> BodyText.check(body))
+					.satisfies(Rejections.rejected("malformed-request"))
 					.withMessageContaining("UTF-8");
 			}
 		}
@@ -40,8 +38,9 @@ class IngestEnvelopeTests {
 
 	@Test
 	void refusesNul() {
-		assertThatExceptionOfType(MalformedRequestException.class)
-			.isThrownBy(() -> this.envelope.check("{\"data\":{}}".getBytes(StandardCharsets.UTF_16)))
+		assertThatExceptionOfType(Rejection.class)
+			.isThrownBy(() -> BodyText.check("{\"data\":{}}".getBytes(StandardCharsets.UTF_16)))
+			.satisfies(Rejections.rejected("malformed-request"))
 			.withMessageContaining("NUL");
 	}
 
