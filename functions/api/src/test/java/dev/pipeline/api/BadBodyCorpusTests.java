@@ -6,21 +6,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import dev.pipeline.api.lambda.AlbIngestFunction;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,7 +39,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * A generated corpus of bad requests, each bad by construction (truncated, garbled, wrong
  * token, broken data rule, wrong shape, too deep, too large, wrong type): none may get a
- * 5xx or a 2xx, and none may reach the queue.
+ * 5xx or a 2xx, and none may reach the queue, on either runtime: each goes to the web
+ * container over HTTP and, as an ALB event (its body base64-encoded, as the ALB passes
+ * bytes it cannot pass as text), to the Lambda function through the adapter's
+ * {@code FunctionInvoker}.
  */
 @IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
@@ -65,8 +73,21 @@ class BadBodyCorpusTests {
 		ApiTestSupport.register(registry, sqsEmulator, ssm, QUEUE, PARAMETER);
 	}
 
+	static final Map<String, String> LAMBDA_ENVIRONMENT = IngestContractTests.lambdaEnvironment(sqsEmulator, ssm, QUEUE,
+			PARAMETER);
+
+	static FunctionInvoker lambda;
+
+	@BeforeAll
+	static void startLambda() {
+		ssm.putSecureString(PARAMETER, TOKEN);
+		LAMBDA_ENVIRONMENT.forEach(System::setProperty);
+		lambda = new FunctionInvoker(AlbIngestFunction.NAME);
+	}
+
 	@AfterAll
 	static void stopEmulators() {
+		LAMBDA_ENVIRONMENT.keySet().forEach(System::clearProperty);
 		sqsEmulator.close();
 		ssm.close();
 	}
@@ -74,6 +95,9 @@ class BadBodyCorpusTests {
 	@Test
 	void noBadRequestGetsA5xxOrAMessageOnTheQueue() {
 		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> IngestContractTests.invoke(lambda, IngestContractTests.request("GET", "/health", null, ""))
+				.status() == 200);
 		List<BadRequest> corpus = new Corpus(new Random(SEED)).generate(CORPUS_SIZE);
 		Map<Integer, Integer> statuses = new TreeMap<>();
 		for (BadRequest bad : corpus) {
@@ -82,6 +106,10 @@ class BadBodyCorpusTests {
 			assertThat(response.statusCode()).as("%s: %s", bad.kind(), bad.printable()).isIn(400, 401, 413, 415);
 			assertThat(response.headers().firstValue("Content-Type")).as(bad.kind())
 				.hasValue("application/problem+json");
+			IngestContractTests.Answer onLambda = IngestContractTests.invoke(lambda, event(bad));
+			assertThat(onLambda.status()).as("on Lambda, %s: %s", bad.kind(), bad.printable())
+				.isEqualTo(response.statusCode());
+			assertThat(onLambda.headers()).as(bad.kind()).containsEntry("Content-Type", "application/problem+json");
 		}
 		assertThat(corpus).hasSizeGreaterThanOrEqualTo(1_000);
 		assertThat(statuses).containsKeys(400, 401, 413, 415);
@@ -95,6 +123,15 @@ class BadBodyCorpusTests {
 			.header("Content-Type", bad.contentType())
 			.POST(HttpRequest.BodyPublishers.ofByteArray(bad.body()))
 			.build());
+	}
+
+	/** The request as the ALB passes it to the function: its bytes base64-encoded. */
+	private static ObjectNode event(BadRequest bad) {
+		ObjectNode event = IngestContractTests.request("POST", "/ingest", bad.contentType(), "");
+		event.put("body", Base64.getEncoder().encodeToString(bad.body()));
+		event.put("isBase64Encoded", true);
+		((ObjectNode) event.get("headers")).put("content-length", Integer.toString(bad.body().length));
+		return event;
 	}
 
 	record BadRequest(String kind, String contentType, byte[] body) {

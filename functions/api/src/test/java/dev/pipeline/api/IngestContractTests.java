@@ -1,4 +1,4 @@
-package dev.pipeline.api.lambda;
+package dev.pipeline.api;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,8 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.pipeline.api.ApiApplication;
-import dev.pipeline.api.ApiTestSupport;
+import dev.pipeline.api.lambda.AlbIngestFunction;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
@@ -58,15 +57,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code ingest} as AWS Lambda runs it behind the ALB: the adapter's
- * {@code FunctionInvoker}, the handler the Lambda function names, is given recorded ALB
- * events and publishes to ElasticMQ with the token from the SSM stub. The same requests
- * go to the web container (function-web) in the same run, and both must answer alike.
+ * CONTRACT §1 through both adapters of the one HTTP edge, in one run: each case goes to
+ * the web container (function-web, over HTTP) and, as a recorded ALB event, to the Lambda
+ * function through the adapter's {@code FunctionInvoker} (the handler the Lambda function
+ * names), and each answer is held to what the contract says, not to the other's. Both
+ * publish to ElasticMQ with the token from the SSM stub.
  */
 @IntegrationTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
-class AlbIngestFunctionTests {
+class IngestContractTests {
+
+	static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 	static final String QUEUE = "alb-ingest-tests";
 
@@ -83,10 +85,7 @@ class AlbIngestFunctionTests {
 	static final SqsClient sqs = sqsEmulator.client();
 
 	/** What the Lambda function's environment sets; the web context gets the same. */
-	static final Map<String, String> LAMBDA_ENVIRONMENT = Map.of("MAIN_CLASS", ApiApplication.class.getName(),
-			"AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
-			"AWS_ENDPOINT_URL_SQS", sqsEmulator.endpoint().toString(), "AWS_ENDPOINT_URL_SSM",
-			ssm.endpoint().toString(), "ingest.queue.name", QUEUE, "ingest.token.parameter", PARAMETER);
+	static final Map<String, String> LAMBDA_ENVIRONMENT = lambdaEnvironment(sqsEmulator, ssm, QUEUE, PARAMETER);
 
 	static FunctionInvoker lambda;
 
@@ -183,46 +182,103 @@ class AlbIngestFunctionTests {
 		assertThat(drain(sqs, queueUrl)).singleElement().satisfies((m) -> assertThat(m.body()).isEqualTo(data));
 	}
 
-	static Stream<Arguments> requests() {
-		String good = body(TOKEN, "{\"email_timestream\":1764201600}");
-		String longBody = body(TOKEN, "{\"email_timestream\":1764201600,\"pad\":\"" + "x".repeat(256 * 1024) + "\"}");
-		return Stream.of(Arguments.of("accepted", "POST", "/ingest", "application/json", good),
-				Arguments.of("accepted, +json type", "POST", "/ingest", "application/vnd.ingest+json", good),
-				Arguments.of("wrong token", "POST", "/ingest", "application/json",
-						body("wrong-" + TOKEN, "{\"email_timestream\":1764201600}")),
-				Arguments.of("missing token", "POST", "/ingest", "application/json", "{\"data\":{}}"),
-				Arguments.of("broken data rule", "POST", "/ingest", "application/json",
-						body(TOKEN, "{\"email_timestream\":1764201600000}")),
-				Arguments.of("malformed", "POST", "/ingest", "application/json", "{"),
-				Arguments.of("array", "POST", "/ingest", "application/json", "[" + good + "," + good + "]"),
-				Arguments.of("empty", "POST", "/ingest", "application/json", ""),
-				Arguments.of("too large", "POST", "/ingest", "application/json", longBody),
-				Arguments.of("text", "POST", "/ingest", "text/plain", good),
-				Arguments.of("no type", "POST", "/ingest", null, good), Arguments.of("GET", "GET", "/ingest", null, ""),
-				Arguments.of("PUT", "PUT", "/ingest", "application/json", good),
-				Arguments.of("DELETE", "DELETE", "/ingest", null, ""),
-				Arguments.of("below the path", "POST", "/ingest/extra", "application/json", good),
-				Arguments.of("other path", "POST", "/functionRouter", "application/json", good),
-				Arguments.of("root", "POST", "/", "application/json", good),
-				Arguments.of("health", "GET", "/health", null, ""),
-				Arguments.of("health, other method", "POST", "/health", "application/json", good));
+	/** The two adapters, each given a request as method, path, content type and body. */
+	enum Runtime {
+
+		WEB, LAMBDA
+
 	}
 
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("requests")
-	void answersAsTheWebContainerDoes(String name, String method, String path, String contentType, String body) {
-		Answer web = web(method, path, contentType, body);
-		Answer lambda = invoke(request(method, path, contentType, body));
+	/**
+	 * One case of the contract: a request and its answer.
+	 *
+	 * @param name what the case is
+	 * @param method the method
+	 * @param path the path
+	 * @param contentType the content type, or {@code null}
+	 * @param body the body
+	 * @param status the status the contract gives it
+	 * @param type the problem type's last segment, or {@code null} for an answer that is
+	 * no problem
+	 * @param allow the {@code Allow} header, or {@code null}
+	 */
+	record Case(String name, String method, String path, String contentType, String body, int status, String type,
+			String allow) {
 
-		assertThat(lambda.status()).isEqualTo(web.status());
-		assertThat(lambda.headers().get("Content-Type")).isEqualTo(web.headers().get("Content-Type"));
-		assertThat(lambda.headers().get("Allow")).isEqualTo(web.headers().get("Allow"));
-		assertThat(lambda.headers().get("Retry-After")).isEqualTo(web.headers().get("Retry-After"));
-		assertThat(lambda.headers()).containsKey("X-Request-Id");
-		assertThat(comparable(lambda.json())).isEqualTo(comparable(web.json()));
-		assertThat(lambda.headers().keySet()).allSatisfy((header) -> assertThat(header.toLowerCase())
-			.isIn("content-type", "x-request-id", "allow", "retry-after"));
-		drain(sqs, queueUrl);
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
+	}
+
+	static Stream<Arguments> contract() {
+		String good = body(TOKEN, "{\"email_timestream\":1764201600}");
+		String longBody = body(TOKEN, "{\"email_timestream\":1764201600,\"pad\":\"" + "x".repeat(256 * 1024) + "\"}");
+		List<Case> cases = List.of(new Case("accepted", "POST", "/ingest", "application/json", good, 202, null, null),
+				new Case("accepted, +json type", "POST", "/ingest", "application/vnd.ingest+json", good, 202, null,
+						null),
+				new Case("wrong token", "POST", "/ingest", "application/json",
+						body("wrong-" + TOKEN, "{\"email_timestream\":1764201600}"), 401, "invalid-token", null),
+				new Case("missing token", "POST", "/ingest", "application/json", "{\"data\":{}}", 401, "invalid-token",
+						null),
+				new Case("broken data rule", "POST", "/ingest", "application/json",
+						body(TOKEN, "{\"email_timestream\":1764201600000}"), 400, "invalid-data", null),
+				new Case("malformed", "POST", "/ingest", "application/json", "{", 400, "malformed-request", null),
+				new Case("array", "POST", "/ingest", "application/json", "[" + good + "," + good + "]", 400,
+						"malformed-request", null),
+				new Case("empty", "POST", "/ingest", "application/json", "", 400, "malformed-request", null),
+				new Case("too large", "POST", "/ingest", "application/json", longBody, 413, "payload-too-large", null),
+				new Case("text", "POST", "/ingest", "text/plain", good, 415, "unsupported-media-type", null),
+				new Case("no type", "POST", "/ingest", null, good, 415, "unsupported-media-type", null),
+				new Case("GET", "GET", "/ingest", null, "", 405, "method-not-allowed", "POST"),
+				new Case("PUT", "PUT", "/ingest", "application/json", good, 405, "method-not-allowed", "POST"),
+				new Case("DELETE", "DELETE", "/ingest", null, "", 405, "method-not-allowed", "POST"),
+				new Case("PATCH", "PATCH", "/ingest", "application/json", good, 405, "method-not-allowed", "POST"),
+				new Case("below the path", "POST", "/ingest/extra", "application/json", good, 404, "not-found", null),
+				new Case("path with a suffix", "POST", "/ingestx", "application/json", good, 404, "not-found", null),
+				new Case("other path", "POST", "/functionRouter", "application/json", good, 404, "not-found", null),
+				new Case("root", "POST", "/", "application/json", good, 404, "not-found", null),
+				new Case("health", "GET", "/health", null, "", 200, null, null), new Case("health, other method",
+						"POST", "/health", "application/json", good, 405, "method-not-allowed", "GET"));
+		return cases.stream().flatMap((c) -> Stream.of(Runtime.values()).map((runtime) -> Arguments.of(c, runtime)));
+	}
+
+	@ParameterizedTest(name = "{0} on {1}")
+	@MethodSource("contract")
+	void answersAsTheContractSays(Case c, Runtime runtime) {
+		Answer answer = (runtime == Runtime.WEB) ? web(c.method(), c.path(), c.contentType(), c.body())
+				: invoke(request(c.method(), c.path(), c.contentType(), c.body()));
+
+		assertThat(answer.status()).isEqualTo(c.status());
+		assertThat(answer.headers().get("X-Request-Id")).matches(UUID);
+		assertThat(answer.headers().get("Allow")).isEqualTo(c.allow());
+		assertThat(answer.headers()).doesNotContainKey("Retry-After");
+		assertThat(answer.headers().keySet()).allSatisfy((header) -> assertThat(header.toLowerCase())
+			.isIn("content-type", "content-length", "date", "x-request-id", "allow", "keep-alive", "connection"));
+		assertThat(answer.body()).doesNotContain("header-secret").doesNotContain(TOKEN);
+		JsonNode json = answer.json();
+		if (c.type() != null) {
+			assertThat(answer.headers().get("Content-Type")).isEqualTo("application/problem+json");
+			assertThat(json.get("type").asString()).isEqualTo("urn:ingest-pipeline:problem:" + c.type());
+			assertThat(json.get("status").asInt()).isEqualTo(c.status());
+			assertThat(json.get("title").asString()).isNotBlank();
+			assertThat(json.get("detail").asString()).isNotBlank();
+			assertThat(json.get("instance").asString()).isEqualTo(c.path());
+			assertThat(json.has("errors")).isEqualTo(c.type().equals("invalid-data"));
+		}
+		else if (c.status() == 202) {
+			assertThat(answer.headers().get("Content-Type")).isEqualTo("application/json");
+			assertThat(json.get("messageId").asString()).matches(UUID);
+			assertThat(json.get("key").asString())
+				.matches("emails/\\d{4}/\\d{2}/\\d{2}/" + json.get("messageId").asString() + "\\.json");
+			assertThat(drain(sqs, queueUrl)).hasSize(1);
+		}
+		else {
+			assertThat(answer.headers().get("Content-Type")).isEqualTo("application/json");
+			assertThat(json).isEqualTo(JSON.readTree("{\"status\":\"UP\"}"));
+		}
+		assertThat(depth(sqs, queueUrl)).isZero();
 	}
 
 	@Test
@@ -231,17 +287,6 @@ class AlbIngestFunctionTests {
 		web("POST", "/ingest", "application/json", wrong);
 		invoke(request("POST", "/ingest", "application/json", wrong));
 		assertThat(depth(sqs, queueUrl)).isZero();
-	}
-
-	/** Message ids and keys differ between two accepted requests; the shape must not. */
-	private static JsonNode comparable(JsonNode json) {
-		if (json instanceof ObjectNode object && object.has("messageId")) {
-			ObjectNode copy = object.deepCopy();
-			copy.put("messageId", "<id>");
-			copy.put("key", copy.get("key").asString().replaceAll("[^/]+\\.json$", "<id>.json"));
-			return copy;
-		}
-		return json;
 	}
 
 	private Answer web(String method, String path, String contentType, String body) {
@@ -270,7 +315,7 @@ class AlbIngestFunctionTests {
 
 	/** A recorded ALB event (single-value headers), with this request's parts. */
 	static ObjectNode request(String method, String path, String contentType, String body) {
-		try (InputStream in = AlbIngestFunctionTests.class.getResourceAsStream("/events/alb-request.json")) {
+		try (InputStream in = IngestContractTests.class.getResourceAsStream("/events/alb-request.json")) {
 			ObjectNode event = (ObjectNode) JSON.readTree(in);
 			event.put("httpMethod", method);
 			event.put("path", path);
@@ -292,9 +337,24 @@ class AlbIngestFunctionTests {
 	}
 
 	static Answer invoke(ObjectNode event) {
+		return invoke(lambda, event);
+	}
+
+	/**
+	 * The environment the Lambda function's adapter starts the API with, for the given
+	 * emulators.
+	 */
+	static Map<String, String> lambdaEnvironment(SqsEmulator sqs, SsmStub ssm, String queue, String parameter) {
+		return Map.of("MAIN_CLASS", ApiApplication.class.getName(), "AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID",
+				"local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString(),
+				"AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString(), "ingest.queue.name", queue, "ingest.token.parameter",
+				parameter);
+	}
+
+	static Answer invoke(FunctionInvoker invoker, ObjectNode event) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try {
-			lambda.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+			invoker.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
