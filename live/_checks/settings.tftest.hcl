@@ -15,4 +15,19 @@ run "settings" {
     condition     = length(setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_BUCKET_TIMEOUT", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"])) == 0
     error_message = "The worker unit sets a variable no settings record declares (README, Settings, Worker): ${join(", ", setsubtract(keys(output.worker__inputs.environment), ["MANAGEMENT_SERVER_PORT", "PERSIST_BUCKET_NAME", "PERSIST_BUCKET_TIMEOUT", "PERSIST_KEY_PREFIX", "PERSIST_METRICS_ENABLED", "PERSIST_METRICS_NAMESPACE", "PERSIST_METRICS_STEP", "PERSIST_QUEUE_CONCURRENCY", "PERSIST_QUEUE_NAME", "PERSIST_SHUTDOWN_BUDGET", "SERVER_PORT"]))}."
   }
+
+  # The key the API tells a client (INGEST_KEY_PREFIX) is where the worker writes
+  # (PERSIST_KEY_PREFIX), and the worker's role may write there.
+  assert {
+    condition = (lookup(output.api__inputs.environment, "INGEST_KEY_PREFIX", "emails/") == lookup(output.worker__inputs.environment, "PERSIST_KEY_PREFIX", "emails/")
+    && strcontains(output.worker__inputs.role_policy_json, "/${lookup(output.worker__inputs.environment, "PERSIST_KEY_PREFIX", "emails/")}*"))
+    error_message = "INGEST_KEY_PREFIX, PERSIST_KEY_PREFIX and the worker role's object resource must name one key prefix."
+  }
+
+  # The API refuses a body limit above the queue's message size by never becoming
+  # ready: INGEST_BODY_LIMIT (a Spring data size) in bytes.
+  assert {
+    condition     = tonumber(regex("^[0-9]+", lookup(output.api__inputs.environment, "INGEST_BODY_LIMIT", "256KB"))) * lookup({ "" = 1, "B" = 1, "KB" = 1024, "MB" = 1048576 }, upper(regex("[A-Za-z]*$", lookup(output.api__inputs.environment, "INGEST_BODY_LIMIT", "256KB"))), 1073741824) <= module.queue.max_message_size
+    error_message = "The API's INGEST_BODY_LIMIT is above the queue's max_message_size: the API would never become ready."
+  }
 }

@@ -27,3 +27,8 @@ output "visibility_timeout_seconds" {
   description = "The visibility timeout derived from the worker's budgets."
   value       = local.visibility_timeout_seconds
 }
+
+output "max_message_size" {
+  description = "Largest message in bytes the queue takes: the API's INGEST_BODY_LIMIT may not exceed it."
+  value       = aws_sqs_queue.this.max_message_size
+}

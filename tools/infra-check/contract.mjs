@@ -1,29 +1,17 @@
-// Contract checks between the stacks, the applications and the image, offline: the task
-// definitions' environment names are settings README documents for that service; the load
+// Contract checks between the stacks, the applications and the image, offline: the load
 // balancer's target port is the API's; readiness paths match the applications' and the
-// container checks liveness, which the applications serve; the key prefix is written once
-// and scopes the worker's S3 permission; paths mounted for writing are image VOLUMEs; the
-// image is assembled by the script the image test runs, from a base pinned by digest; and
-// every module requires the AWS provider range README states. (SERVER_PORT against the
-// container port, and MANAGEMENT_SERVER_PORT against the liveness port, are preconditions
-// of modules/service, checked by Terraform.)
+// container checks liveness, which the applications serve; paths mounted for writing are
+// image VOLUMEs; the image is assembled by the script the image test runs, from a base
+// pinned by digest; and every module requires the AWS provider range README states.
+// What the settings records and the units must agree on (the variables a unit may set,
+// the key prefix, the body limit against the queue) is a plan test generated from the
+// records' README tables, live/_checks/settings.tftest.hcl, which Terraform runs.
+// (SERVER_PORT against the container port, and MANAGEMENT_SERVER_PORT against the
+// liveness port, are preconditions of modules/service, checked by Terraform.)
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { lineOf } from './files.mjs';
-
-/** The setting names of README's table under a bold heading (**API** or **Worker**). */
-export function documentedSettings(readme, heading) {
-  const start = readme.indexOf(`**${heading}**`);
-  if (start < 0) return new Set();
-  const names = new Set();
-  for (const line of readme.slice(start).split('\n').slice(1)) {
-    if (line.startsWith('**')) break;
-    const match = /^\| `([A-Z0-9_]+)` \|/.exec(line);
-    if (match) names.add(match[1]);
-  }
-  return names;
-}
 
 async function unit(root, name) {
   const file = path.join(root, 'live/_units', `${name}.hcl`);
@@ -36,31 +24,25 @@ function literal(text, key) {
   return new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`, 'm').exec(text)?.[1];
 }
 
-/** Checks the service units against README, the applications' sources and the image. */
+/** Checks the service units against the applications' sources and the image. */
 export async function checkContract(root) {
   const findings = [];
-  let readme;
   try {
-    readme = await readFile(path.join(root, 'README.md'), 'utf8');
+    await readFile(path.join(root, 'README.md'), 'utf8');
   } catch {
     return findings;
   }
   const source = async (relative) => readFile(path.join(root, relative), 'utf8');
   const healthPath = (java) => { const m = /@GetMapping\(path = "([^"]+)"|\bHEALTH = "([^"]+)"/.exec(java); return m?.[1] ?? m?.[2]; };
   const services = {
-    api: { heading: 'API', health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/http/IngestEdge.java')), yaml: 'functions/api/src/main/resources/application.yaml' },
-    worker: { heading: 'Worker', health: healthPath(await source('functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java')), yaml: 'functions/worker/src/main/resources/application.yaml' },
+    api: { health: healthPath(await source('functions/api/src/main/java/dev/pipeline/api/http/IngestEdge.java')), yaml: 'functions/api/src/main/resources/application.yaml' },
+    worker: { health: healthPath(await source('functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java')), yaml: 'functions/worker/src/main/resources/application.yaml' },
   };
-  const defaultPrefix = /DEFAULT_PREFIX = "([^"]*)"/.exec(await source('functions/core/src/main/java/dev/pipeline/core/ObjectKeys.java'))?.[1];
   const shared = await unit(root, 'service');
   const ports = {};
   for (const [name, service] of Object.entries(services)) {
     const u = await unit(root, name);
     const inputs = u.json.inputs ?? {};
-    const documented = documentedSettings(readme, service.heading);
-    for (const key of Object.keys(inputs.environment ?? {})) {
-      if (!documented.has(key)) findings.push({ file: u.file, line: lineOf(u.text, `${key} `), rule: 'contract-env-name', message: `${key} is not a ${service.heading} setting in README` });
-    }
     ports[name] = inputs.fargate?.container_port;
     if (shared.json.inputs?.health_check_path !== service.health) {
       findings.push({ file: shared.file, line: lineOf(shared.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path ${shared.json.inputs?.health_check_path} is not the ${name}'s ${service.health}` });
@@ -77,22 +59,6 @@ export async function checkContract(root) {
   }
   if (alb.json.inputs?.health_check_path !== services.api.health) {
     findings.push({ file: alb.file, line: lineOf(alb.text, 'health_check_path'), rule: 'contract-health-path', message: `health_check_path is not the API's ${services.api.health}` });
-  }
-  // The key prefix is written once, in root.hcl, and both services and the worker's S3
-  // permission take it from there.
-  const rootText = await source('root.hcl');
-  const prefix = literal(rootText, 'key_prefix');
-  if (prefix !== defaultPrefix) {
-    findings.push({ file: 'root.hcl', line: lineOf(rootText, 'key_prefix'), rule: 'contract-s3-prefix', message: `key_prefix "${prefix}" is not ObjectKeys.DEFAULT_PREFIX "${defaultPrefix}"` });
-  }
-  const worker = await unit(root, 'worker');
-  const scoped = worker.text.includes('${dependency.archive_bucket.outputs.bucket_arn}/${local.app.key_prefix}*');
-  if (worker.json.inputs?.environment?.PERSIST_KEY_PREFIX !== '${local.app.key_prefix}' || !scoped) {
-    findings.push({ file: worker.file, line: lineOf(worker.text, 'key_prefix'), rule: 'contract-s3-prefix', message: "the worker's S3 permission and PERSIST_KEY_PREFIX must both use root.hcl's app.key_prefix" });
-  }
-  const api = await unit(root, 'api');
-  if (api.json.inputs?.environment?.INGEST_KEY_PREFIX !== '${local.root.app.key_prefix}') {
-    findings.push({ file: api.file, line: lineOf(api.text, 'INGEST_KEY_PREFIX'), rule: 'contract-s3-prefix', message: "INGEST_KEY_PREFIX must be root.hcl's app.key_prefix" });
   }
   // A read-only root file system leaves only mounted paths writable, and ECS mounts a
   // root-owned 0755 folder unless the image declares the path a VOLUME (then ECS copies

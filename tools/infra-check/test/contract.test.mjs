@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkContract, checkProviderRange, documentedSettings, PROVIDER_RANGE } from '../contract.mjs';
+import { checkContract, checkProviderRange, PROVIDER_RANGE } from '../contract.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FILES = [
@@ -42,24 +42,12 @@ test('the repository keeps the contract', async () => {
   assert.deepEqual(await breaking('README.md', '', ''), []);
 });
 
-test('README documents the settings the units set', async () => {
-  const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
-  assert.ok(documentedSettings(readme, 'API').has('INGEST_TOKEN_PARAMETER'));
-  assert.ok(documentedSettings(readme, 'Worker').has('PERSIST_BUCKET_NAME'));
-  assert.ok(!documentedSettings(readme, 'Worker').has('INGEST_TOKEN_PARAMETER'));
-});
-
 const cases = [
-  ['contract-env-name', 'live/_units/api.hcl', 'INGEST_QUEUE_NAME      =', 'INGEST_QUEUE           ='],
-  ['contract-env-name', 'README.md', '| `PERSIST_BUCKET_NAME` |', '| `PERSIST_BUCKET` |'],
   ['contract-port', 'live/_units/alb.hcl', 'target_port         = 8080', 'target_port         = 8081'],
   ['contract-health-path', 'live/_units/service.hcl', 'health_check_path = "/health"', 'health_check_path = "/healthz"'],
   ['contract-health-path', 'functions/worker/src/main/java/dev/pipeline/worker/web/HealthController.java', '@GetMapping(path = "/health"', '@GetMapping(path = "/ready"'],
   ['contract-liveness', 'live/_units/service.hcl', 'liveness_path     = "/actuator/health/liveness"', 'liveness_path     = "/health"'],
   ['contract-liveness', 'functions/worker/src/main/resources/application.yaml', 'the container health check.\n        enabled: true', 'the container health check.\n        enabled: false'],
-  ['contract-s3-prefix', 'root.hcl', 'key_prefix = "emails/"', 'key_prefix = "mail/"'],
-  ['contract-s3-prefix', 'live/_units/worker.hcl', '/${local.app.key_prefix}*"]', '/*"]'],
-  ['contract-s3-prefix', 'live/_units/api.hcl', 'INGEST_KEY_PREFIX      = local.root.app.key_prefix', 'INGEST_KEY_PREFIX      = "emails/"'],
   ['contract-writable-mount', 'functions/Dockerfile', 'VOLUME ["/tmp"]', '# no volume'],
   ['contract-image-assembly', 'functions/Dockerfile', 'assemble.sh train /app', 'true'],
   ['contract-image-assembly', 'functions/Dockerfile', 'ENTRYPOINT ["/app/start"]', 'ENTRYPOINT ["java", "-jar", "/app/app.jar"]'],
