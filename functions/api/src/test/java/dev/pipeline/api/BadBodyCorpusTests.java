@@ -13,19 +13,17 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import dev.pipeline.api.lambda.AlbIngestFunction;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -73,21 +71,11 @@ class BadBodyCorpusTests {
 		ApiTestSupport.register(registry, sqsEmulator, ssm, QUEUE, PARAMETER);
 	}
 
-	static final Map<String, String> LAMBDA_ENVIRONMENT = IngestContractTests.lambdaEnvironment(sqsEmulator, ssm, QUEUE,
-			PARAMETER);
-
-	static FunctionInvoker lambda;
-
-	@BeforeAll
-	static void startLambda() {
-		ssm.putSecureString(PARAMETER, TOKEN);
-		LAMBDA_ENVIRONMENT.forEach(System::setProperty);
-		lambda = new FunctionInvoker(AlbIngestFunction.NAME);
-	}
+	@RegisterExtension
+	static final AlbLambda lambda = new AlbLambda(sqsEmulator, ssm, QUEUE, PARAMETER, TOKEN);
 
 	@AfterAll
 	static void stopEmulators() {
-		LAMBDA_ENVIRONMENT.keySet().forEach(System::clearProperty);
 		sqsEmulator.close();
 		ssm.close();
 	}
@@ -96,8 +84,7 @@ class BadBodyCorpusTests {
 	void noBadRequestGetsA5xxOrAMessageOnTheQueue() {
 		await().atMost(Duration.ofSeconds(30)).until(() -> get(this.port, "/health").statusCode() == 200);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> IngestContractTests.invoke(lambda, IngestContractTests.request("GET", "/health", null, ""))
-				.status() == 200);
+			.until(() -> lambda.invoke(AlbLambda.request("GET", "/health", null, "")).status() == 200);
 		List<BadRequest> corpus = new Corpus(new Random(SEED)).generate(CORPUS_SIZE);
 		Map<Integer, Integer> statuses = new TreeMap<>();
 		for (BadRequest bad : corpus) {
@@ -106,7 +93,7 @@ class BadBodyCorpusTests {
 			assertThat(response.statusCode()).as("%s: %s", bad.kind(), bad.printable()).isIn(400, 401, 413, 415);
 			assertThat(response.headers().firstValue("Content-Type")).as(bad.kind())
 				.hasValue("application/problem+json");
-			IngestContractTests.Answer onLambda = IngestContractTests.invoke(lambda, event(bad));
+			AlbLambda.Answer onLambda = lambda.invoke(event(bad));
 			assertThat(onLambda.status()).as("on Lambda, %s: %s", bad.kind(), bad.printable())
 				.isEqualTo(response.statusCode());
 			assertThat(onLambda.headers()).as(bad.kind()).containsEntry("Content-Type", "application/problem+json");
@@ -127,7 +114,7 @@ class BadBodyCorpusTests {
 
 	/** The request as the ALB passes it to the function: its bytes base64-encoded. */
 	private static ObjectNode event(BadRequest bad) {
-		ObjectNode event = IngestContractTests.request("POST", "/ingest", bad.contentType(), "");
+		ObjectNode event = AlbLambda.request("POST", "/ingest", bad.contentType(), "");
 		event.put("body", Base64.getEncoder().encodeToString(bad.body()));
 		event.put("isBase64Encoded", true);
 		((ObjectNode) event.get("headers")).put("content-length", Integer.toString(bad.body().length));

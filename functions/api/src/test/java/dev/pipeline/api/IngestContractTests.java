@@ -1,9 +1,5 @@
 package dev.pipeline.api;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,18 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.pipeline.api.lambda.AlbIngestFunction;
+import dev.pipeline.api.AlbLambda.Answer;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
-import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,7 +37,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -84,10 +78,9 @@ class IngestContractTests {
 
 	static final SqsClient sqs = sqsEmulator.client();
 
-	/** What the Lambda function's environment sets; the web context gets the same. */
-	static final Map<String, String> LAMBDA_ENVIRONMENT = lambdaEnvironment(sqsEmulator, ssm, QUEUE, PARAMETER);
-
-	static FunctionInvoker lambda;
+	/** The Lambda function, with the environment the web context gets too. */
+	@RegisterExtension
+	static final AlbLambda lambda = new AlbLambda(sqsEmulator, ssm, QUEUE, PARAMETER, TOKEN);
 
 	@LocalServerPort
 	int port;
@@ -98,16 +91,8 @@ class IngestContractTests {
 		ApiTestSupport.register(registry, sqsEmulator, ssm, QUEUE, PARAMETER);
 	}
 
-	@BeforeAll
-	static void startLambda() {
-		ssm.putSecureString(PARAMETER, TOKEN);
-		LAMBDA_ENVIRONMENT.forEach(System::setProperty);
-		lambda = new FunctionInvoker(AlbIngestFunction.NAME);
-	}
-
 	@AfterAll
 	static void stop() {
-		LAMBDA_ENVIRONMENT.keySet().forEach(System::clearProperty);
 		sqs.close();
 		sqsEmulator.close();
 		ssm.close();
@@ -116,7 +101,8 @@ class IngestContractTests {
 	@BeforeEach
 	void readyAndEmpty() {
 		// Both runtimes resolve the queue and the token in the background after start.
-		await().atMost(Duration.ofSeconds(30)).until(() -> invoke(request("GET", "/health", null, "")).status() == 200);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> lambda.invoke(AlbLambda.request("GET", "/health", null, "")).status() == 200);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> ApiTestSupport.get(this.port, "/health").statusCode() == 200);
 		drain(sqs, queueUrl);
@@ -127,7 +113,7 @@ class IngestContractTests {
 		String data = "{ \"email_timestream\" : 1764201600, \"hello\":\"wörld ✉\" }";
 		Instant before = Instant.now();
 
-		Answer answer = invoke(request("POST", "/ingest", "application/json", body(TOKEN, data)));
+		Answer answer = lambda.invoke(AlbLambda.request("POST", "/ingest", "application/json", body(TOKEN, data)));
 
 		assertThat(answer.status()).isEqualTo(202);
 		assertThat(answer.headers()).containsEntry("Content-Type", "application/json");
@@ -147,11 +133,11 @@ class IngestContractTests {
 	@Test
 	void givesARetryWithTheSameIdempotencyKeyTheSameAnswerAsEitherRuntime() {
 		String body = body(TOKEN, "{\"email_timestream\":1764201600,\"retry\":true}");
-		ObjectNode event = request("POST", "/ingest", "application/json", body);
+		ObjectNode event = AlbLambda.request("POST", "/ingest", "application/json", body);
 		((ObjectNode) event.get("headers")).put("idempotency-key", "alb-retry-1");
 
-		Answer first = invoke(event);
-		Answer retry = invoke(event);
+		Answer first = lambda.invoke(event);
+		Answer retry = lambda.invoke(event);
 		HttpResponse<String> web = ApiTestSupport.post(this.port, "/ingest", "application/json", body,
 				Map.of("Idempotency-Key", "alb-retry-1"));
 
@@ -164,7 +150,7 @@ class IngestContractTests {
 
 		for (String value : List.of("", "caf\u00e9", "x".repeat(256))) {
 			((ObjectNode) event.get("headers")).put("idempotency-key", value);
-			Answer invalid = invoke(event);
+			Answer invalid = lambda.invoke(event);
 			assertThat(invalid.status()).isEqualTo(400);
 			assertThat(invalid.json().get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
 		}
@@ -174,11 +160,11 @@ class IngestContractTests {
 	@Test
 	void readsABase64EncodedBody() {
 		String data = "{\"email_timestream\":\"1764201600\",\"email_subject\":\"é\"}";
-		ObjectNode event = request("POST", "/ingest", "application/json", "");
+		ObjectNode event = AlbLambda.request("POST", "/ingest", "application/json", "");
 		event.put("body", Base64.getEncoder().encodeToString(body(TOKEN, data).getBytes(StandardCharsets.UTF_8)));
 		event.put("isBase64Encoded", true);
 
-		assertThat(invoke(event).status()).isEqualTo(202);
+		assertThat(lambda.invoke(event).status()).isEqualTo(202);
 		assertThat(drain(sqs, queueUrl)).singleElement().satisfies((m) -> assertThat(m.body()).isEqualTo(data));
 	}
 
@@ -248,7 +234,7 @@ class IngestContractTests {
 	@MethodSource("contract")
 	void answersAsTheContractSays(Case c, Runtime runtime) {
 		Answer answer = (runtime == Runtime.WEB) ? web(c.method(), c.path(), c.contentType(), c.body())
-				: invoke(request(c.method(), c.path(), c.contentType(), c.body()));
+				: lambda.invoke(AlbLambda.request(c.method(), c.path(), c.contentType(), c.body()));
 
 		assertThat(answer.status()).isEqualTo(c.status());
 		assertThat(answer.headers().get("X-Request-Id")).matches(UUID);
@@ -285,7 +271,7 @@ class IngestContractTests {
 	void aRefusedRequestQueuesNothingOnEitherRuntime() {
 		String wrong = body("wrong-" + TOKEN, "{\"email_timestream\":1764201600}");
 		web("POST", "/ingest", "application/json", wrong);
-		invoke(request("POST", "/ingest", "application/json", wrong));
+		lambda.invoke(AlbLambda.request("POST", "/ingest", "application/json", wrong));
 		assertThat(depth(sqs, queueUrl)).isZero();
 	}
 
@@ -311,71 +297,6 @@ class IngestContractTests {
 			case "retry-after" -> "Retry-After";
 			default -> header;
 		};
-	}
-
-	/** A recorded ALB event (single-value headers), with this request's parts. */
-	static ObjectNode request(String method, String path, String contentType, String body) {
-		try (InputStream in = IngestContractTests.class.getResourceAsStream("/events/alb-request.json")) {
-			ObjectNode event = (ObjectNode) JSON.readTree(in);
-			event.put("httpMethod", method);
-			event.put("path", path);
-			event.put("body", body);
-			ObjectNode headers = (ObjectNode) event.get("headers");
-			if (contentType != null) {
-				headers.put("content-type", contentType);
-			}
-			else {
-				headers.remove("content-type");
-			}
-			headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
-			headers.put("x-api-key", "header-secret");
-			return event;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static Answer invoke(ObjectNode event) {
-		return invoke(lambda, event);
-	}
-
-	/**
-	 * The environment the Lambda function's adapter starts the API with, for the given
-	 * emulators.
-	 */
-	static Map<String, String> lambdaEnvironment(SqsEmulator sqs, SsmStub ssm, String queue, String parameter) {
-		return Map.of("MAIN_CLASS", ApiApplication.class.getName(), "AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID",
-				"local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString(),
-				"AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString(), "ingest.queue.name", queue, "ingest.token.parameter",
-				parameter);
-	}
-
-	static Answer invoke(FunctionInvoker invoker, ObjectNode event) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		try {
-			invoker.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		JsonNode response = JSON.readTree(out.toByteArray());
-		Map<String, String> headers = new LinkedHashMap<>();
-		response.get("headers")
-			.properties()
-			.forEach((entry) -> headers.put(entry.getKey(), entry.getValue().asString()));
-		assertThat(response.get("isBase64Encoded").asBoolean()).isFalse();
-		assertThat(response.get("statusDescription").asString())
-			.startsWith(response.get("statusCode").asString() + " ");
-		return new Answer(response.get("statusCode").asInt(), headers, response.get("body").asString());
-	}
-
-	record Answer(int status, Map<String, String> headers, String body) {
-
-		JsonNode json() {
-			return this.body.isEmpty() ? JSON.missingNode() : JSON.readTree(this.body);
-		}
-
 	}
 
 }
