@@ -79,7 +79,8 @@ public class IngestEdge {
 
 	private final ObjectProvider<Readiness> dependencies;
 
-	private final ObjectProvider<Stopping> stopping;
+	/** The server's stop, or {@code null} where it has none. */
+	private final Stopping stopping;
 
 	private final MeterRegistry meters;
 
@@ -90,7 +91,9 @@ public class IngestEdge {
 		this.limit = properties.body().limit().toBytes();
 		this.budget = new BodyBudget(properties.body().budgetBytes(), Duration.ofSeconds(1));
 		this.dependencies = dependencies;
-		this.stopping = stopping;
+		// Once: a lookup per request through the bean factory was 3.6% of the API's CPU
+		// samples under load.
+		this.stopping = stopping.getIfAvailable();
 		this.meters = meters;
 		this.json = json;
 	}
@@ -246,8 +249,7 @@ public class IngestEdge {
 		String path = head.path();
 		BodyBudget.Reservation reservation = null;
 		try {
-			Stopping stop = this.stopping.getIfAvailable();
-			boolean stopped = stop != null && stop.isStopping();
+			boolean stopped = this.stopping != null && this.stopping.isStopping();
 			if (HEALTH.equals(path)) {
 				if (!"GET".equals(head.method()) && !"HEAD".equals(head.method())) {
 					throw Rejection.methodNotAllowed(Set.of(HttpMethod.GET));
@@ -257,7 +259,7 @@ public class IngestEdge {
 						MediaType.APPLICATION_JSON_VALUE, new HttpHeaders(), ready ? UP : DOWN), null, null);
 			}
 			if (stopped && path.startsWith(PATH)) {
-				throw Rejection.unavailable("stopping", "The server is stopping", stop.retryAfter(), null);
+				throw Rejection.unavailable("stopping", "The server is stopping", this.stopping.retryAfter(), null);
 			}
 			if (!PATH.equals(path)) {
 				throw Rejection.notFound();
@@ -342,8 +344,7 @@ public class IngestEdge {
 			headers.put(REQUEST_ID, requestId);
 		}
 		extra.forEach((name, values) -> headers.put(canonical(name), String.join(", ", values)));
-		Stopping stop = this.stopping.getIfAvailable();
-		if (stop != null && stop.isStopping()) {
+		if (this.stopping != null && this.stopping.isStopping()) {
 			// Answered while stopping: the client reconnects, to another task.
 			headers.put(HttpHeaders.CONNECTION, "close");
 		}
