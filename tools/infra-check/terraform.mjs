@@ -1,6 +1,7 @@
 // Real Terraform over the infrastructure, offline where the machine has a provider mirror:
-// for every module, `terraform init -backend=false`, `terraform validate` and
-// `terraform test` (its tests/, mocked provider); for every environment under live/, the
+// for every module, `terraform init -backend=false` and `terraform test` (its tests/,
+// mocked provider; the test validates the configuration first; a root without tests gets
+// `terraform validate`); for every environment under live/, the
 // stack as Terragrunt assembles it (stack.mjs), with values for the inputs that are yours
 // to set (placeholders.mjs), validated and tested the same way; each environment assembled
 // once more with an empty environment, as a teardown runs; and, for each placeholder an
@@ -144,6 +145,9 @@ export async function main(argv) {
     AWS_SESSION_TOKEN: 'offline',
     AWS_ENDPOINT_URL: stub.url,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Terraform and the provider build the provider's schema, hundreds of MB of short-lived
+    // objects, at every start: a lazier collector spends a fifth less CPU on a test run.
+    GOGC: process.env.GOGC ?? '400',
   };
   delete env.AWS_PROFILE;
   if (env.TF_CLI_CONFIG_FILE && !(await exists(env.TF_CLI_CONFIG_FILE))) env.TF_CLI_CONFIG_FILE = '/dev/null';
@@ -168,8 +172,11 @@ export async function main(argv) {
     }
     const locked = !versionOverride && (await exists(lock));
     const init = ['init', '-backend=false', '-input=false', '-no-color', ...(locked ? ['-lockfile=readonly'] : []), ...(mirror.dir ? [`-plugin-dir=${mirror.dir}`] : [])];
-    const all = [init, ['validate', '-no-color']];
-    if (await exists(path.join(dir, 'tests'))) all.push(['test', '-no-color']);
+    // `terraform test` validates the configuration before its first plan (a reference to an
+    // undeclared variable fails it as `validate` would), so a root with tests is not
+    // validated twice: each command loads the provider's schema, about 4 s of CPU.
+    const tested = await exists(path.join(dir, 'tests'));
+    const all = [init, tested ? ['test', '-no-color'] : ['validate', '-no-color']];
     let tests = '';
     for (const args of all) {
       const result = await run(terraform.binary, args, { cwd: dir, env });
@@ -294,7 +301,7 @@ export async function main(argv) {
   stub.server.close();
 
   for (const result of results) {
-    const line = `${result.ok ? 'ok    ' : 'FAILED'} ${result.label.padEnd(24)} ${result.ok ? (result.summary ?? `validate; test ${result.tests}`) : `at ${result.step}`} (${result.seconds.toFixed(1)} s)`;
+    const line = `${result.ok ? 'ok    ' : 'FAILED'} ${result.label.padEnd(24)} ${result.ok ? (result.summary ?? (result.tests === 'none' ? 'validate' : `test ${result.tests}`)) : `at ${result.step}`} (${result.seconds.toFixed(1)} s)`;
     console.log(line);
     if (!result.ok) console.log(result.output.replace(/^/gm, '    '));
   }
