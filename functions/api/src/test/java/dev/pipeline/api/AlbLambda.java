@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.pipeline.api.lambda.AlbIngestFunction;
-import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -48,10 +47,9 @@ final class AlbLambda implements BeforeAllCallback, AfterAllCallback {
 	 * @param token the token, written to the stub before the start
 	 */
 	AlbLambda(SqsEmulator sqs, SsmStub ssm, String queue, String parameter, String token) {
-		this.environment = Map.of("MAIN_CLASS", ApiApplication.class.getName(), "AWS_REGION", Aws.REGION.id(),
-				"AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS",
-				sqs.endpoint().toString(), "AWS_ENDPOINT_URL_SSM", ssm.endpoint().toString(), "ingest.queue.name",
-				queue, "ingest.token.parameter", parameter);
+		this.environment = ApiTestSupport.environment(sqs, ssm, queue, parameter)
+			.with("MAIN_CLASS", ApiApplication.class.getName())
+			.asMap();
 		this.beforeStart = () -> ssm.putSecureString(parameter, token);
 	}
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.pipeline.core.QueueMessage;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import tools.jackson.databind.JsonNode;
@@ -50,13 +50,19 @@ public final class ApiTestSupport {
 	 */
 	public static void register(DynamicPropertyRegistry registry, SqsEmulator sqs, SsmStub ssm, String queueName,
 			String parameterName) {
-		registry.add("AWS_REGION", Aws.REGION::id);
-		registry.add("AWS_ACCESS_KEY_ID", () -> "local");
-		registry.add("AWS_SECRET_ACCESS_KEY", () -> "local");
-		registry.add("AWS_ENDPOINT_URL_SQS", () -> sqs.endpoint().toString());
-		registry.add("AWS_ENDPOINT_URL_SSM", () -> ssm.endpoint().toString());
-		registry.add("ingest.queue.name", () -> queueName);
-		registry.add("ingest.token.parameter", () -> parameterName);
+		environment(sqs, ssm, queueName, parameterName).asMap()
+			.forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	/**
+	 * The API's settings against the emulators.
+	 */
+	public static AwsEnvironment environment(SqsEmulator sqs, SsmStub ssm, String queueName, String parameterName) {
+		return AwsEnvironment.local()
+			.sqs(sqs.endpoint())
+			.ssm(ssm.endpoint())
+			.with("ingest.queue.name", queueName)
+			.with("ingest.token.parameter", parameterName);
 	}
 
 	/**
@@ -66,10 +72,10 @@ public final class ApiTestSupport {
 	 */
 	public static ConfigurableApplicationContext startApi(SqsEmulator sqs, SsmStub ssm, String queueName,
 			String parameterName, String... extra) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
-				"--AWS_REGION=" + Aws.REGION.id(), "--AWS_ACCESS_KEY_ID=local", "--AWS_SECRET_ACCESS_KEY=local",
-				"--AWS_ENDPOINT_URL_SQS=" + sqs.endpoint(), "--AWS_ENDPOINT_URL_SSM=" + ssm.endpoint(),
-				"--ingest.queue.name=" + queueName, "--ingest.token.parameter=" + parameterName));
+		List<String> args = new ArrayList<>(
+				List.of(environment(sqs, ssm, queueName, parameterName).with("server.port", "0")
+					.with("management.server.port", "0")
+					.asArguments()));
 		args.addAll(List.of(extra));
 		return new SpringApplication(ApiApplication.class).run(args.toArray(String[]::new));
 	}

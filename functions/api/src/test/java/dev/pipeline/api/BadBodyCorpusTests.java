@@ -13,16 +13,16 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -56,9 +56,9 @@ class BadBodyCorpusTests {
 
 	static final String TOKEN = ApiTestSupport.newToken();
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final SsmStub ssm = SsmStub.start();
+	static final SsmStub ssm = Emulators.ssm();
 
 	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
 
@@ -73,12 +73,6 @@ class BadBodyCorpusTests {
 
 	@RegisterExtension
 	static final AlbLambda lambda = new AlbLambda(sqsEmulator, ssm, QUEUE, PARAMETER, TOKEN);
-
-	@AfterAll
-	static void stopEmulators() {
-		sqsEmulator.close();
-		ssm.close();
-	}
 
 	@Test
 	void noBadRequestGetsA5xxOrAMessageOnTheQueue() {

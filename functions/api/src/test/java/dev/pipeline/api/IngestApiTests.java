@@ -19,6 +19,7 @@ import dev.pipeline.api.queue.QueuePublisher;
 import dev.pipeline.api.token.TokenVerifier;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -35,9 +36,9 @@ import tools.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -75,9 +76,9 @@ class IngestApiTests {
 
 	static final String WRONG_TOKEN = "wrong-" + ApiTestSupport.newToken();
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final SsmStub ssm = SsmStub.start();
+	static final SsmStub ssm = Emulators.ssm();
 
 	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
 
@@ -133,8 +134,6 @@ class IngestApiTests {
 	@AfterAll
 	static void stopEmulators() {
 		sqs.close();
-		sqsEmulator.close();
-		ssm.close();
 	}
 
 	@BeforeEach

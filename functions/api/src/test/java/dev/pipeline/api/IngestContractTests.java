@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.stream.Stream;
 import dev.pipeline.api.AlbLambda.Answer;
 import dev.pipeline.core.Correlation;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -70,9 +70,9 @@ class IngestContractTests {
 
 	static final String TOKEN = ApiTestSupport.newToken();
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final SsmStub ssm = SsmStub.start();
+	static final SsmStub ssm = Emulators.ssm();
 
 	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
 
@@ -94,8 +94,6 @@ class IngestContractTests {
 	@AfterAll
 	static void stop() {
 		sqs.close();
-		sqsEmulator.close();
-		ssm.close();
 	}
 
 	@BeforeEach

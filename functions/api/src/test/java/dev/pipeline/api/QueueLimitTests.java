@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import dev.pipeline.api.queue.QueuePublisher;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -40,9 +41,9 @@ class QueueLimitTests {
 	/** Short, so that a body within the limit can carry data the queue refuses. */
 	static final String TOKEN = "t1";
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final SsmStub ssm = SsmStub.start();
+	static final SsmStub ssm = Emulators.ssm();
 
 	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
 
@@ -51,8 +52,6 @@ class QueueLimitTests {
 	@AfterAll
 	static void stopEmulators() {
 		sqs.close();
-		sqsEmulator.close();
-		ssm.close();
 	}
 
 	@Test

@@ -9,14 +9,15 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,9 +48,9 @@ class SlowQueueTests {
 
 	static final String TOKEN = ApiTestSupport.newToken();
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final SsmStub ssm = SsmStub.start();
+	static final SsmStub ssm = Emulators.ssm();
 
 	static final String queueUrl = sqsEmulator.createQueue(QUEUE);
 
@@ -72,8 +73,6 @@ class SlowQueueTests {
 	static void stop() {
 		slowSqs.close();
 		sqs.close();
-		sqsEmulator.close();
-		ssm.close();
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.pipeline.api;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.testsupport.SsmStub;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,7 +42,7 @@ class TokenOutageTests {
 
 	static final String DATA = "{\"email_timestream\":1764201600}";
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
 	static final SsmStub ssm = SsmStub.start();
 
@@ -69,7 +70,6 @@ class TokenOutageTests {
 	@AfterAll
 	static void stopEmulators() {
 		sqs.close();
-		sqsEmulator.close();
 		ssm.close();
 	}
 

@@ -20,11 +20,11 @@ import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,20 +69,10 @@ class ImageAssemblyTests {
 		java25 = jdk25().orElseThrow(() -> new IllegalStateException(
 				"The image test needs a JDK 25 (the images' JVM, for the AOT cache): set JAVA25_HOME; looked in "
 						+ "JAVA25_HOME, JAVA_HOME_25_X64 and /usr/lib/jvm/temurin-25-jdk-amd64"));
-		sqsEmulator = SqsEmulator.start();
-		s3Emulator = S3Emulator.inMemory();
+		sqsEmulator = Emulators.sqs();
+		s3Emulator = Emulators.s3();
 		s3Emulator.createBucket(BUCKET);
 		queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 5, 30);
-	}
-
-	@AfterAll
-	static void stopEmulators() {
-		if (sqsEmulator != null) {
-			sqsEmulator.close();
-		}
-		if (s3Emulator != null) {
-			s3Emulator.close();
-		}
 	}
 
 	@Test
@@ -107,10 +97,14 @@ class ImageAssemblyTests {
 			.redirectOutput(work.resolve("worker.log").toFile())
 			.redirectErrorStream(true);
 		builder.environment()
-			.putAll(Map.of("JAVA", java25, "TMPDIR", tmp.toString(), "SERVER_PORT", Integer.toString(port),
-					"MANAGEMENT_SERVER_PORT", Integer.toString(managementPort), "AWS_REGION", Aws.REGION.id(),
-					"AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS",
-					sqsEmulator.endpoint().toString(), "AWS_ENDPOINT_URL_S3", s3Emulator.endpoint().toString()));
+			.putAll(AwsEnvironment.local()
+				.sqs(sqsEmulator.endpoint())
+				.s3(s3Emulator.endpoint())
+				.with("JAVA", java25)
+				.with("TMPDIR", tmp.toString())
+				.with("SERVER_PORT", Integer.toString(port))
+				.with("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort))
+				.asMap());
 		builder.environment().putAll(Map.of("PERSIST_QUEUE_NAME", QUEUE, "PERSIST_BUCKET_NAME", BUCKET));
 		Process worker = builder.start();
 		try {

@@ -6,14 +6,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,9 +32,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class LivenessTests {
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+	static final S3Emulator s3Emulator = Emulators.s3();
 
 	static {
 		sqsEmulator.createQueueWithDeadLetters("liveness-tests", 5, 30);
@@ -49,12 +49,6 @@ class LivenessTests {
 	@DynamicPropertySource
 	static void emulators(DynamicPropertyRegistry registry) {
 		WorkerTestSupport.register(registry, sqsEmulator, s3Emulator, "liveness-tests", "no-such-bucket");
-	}
-
-	@AfterAll
-	static void stopEmulators() {
-		sqsEmulator.close();
-		s3Emulator.close();
 	}
 
 	@Test

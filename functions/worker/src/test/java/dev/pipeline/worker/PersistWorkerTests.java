@@ -13,6 +13,7 @@ import dev.pipeline.core.Correlation;
 import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.core.QueueMessage;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,9 +55,9 @@ class PersistWorkerTests {
 
 	static final String BUCKET = "persist-worker-tests";
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+	static final S3Emulator s3Emulator = Emulators.s3();
 
 	static final SqsEmulator.QueuePair queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 5, 30);
 
@@ -82,8 +83,6 @@ class PersistWorkerTests {
 	static void stopEmulators() {
 		sqs.close();
 		s3.close();
-		sqsEmulator.close();
-		s3Emulator.close();
 	}
 
 	@BeforeEach

@@ -5,16 +5,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,9 +44,9 @@ class PoisonMessageTests {
 
 	static final int MAX_RECEIVES = 3;
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+	static final S3Emulator s3Emulator = Emulators.s3();
 
 	static final SqsEmulator.QueuePair queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, MAX_RECEIVES, 1);
 
@@ -60,12 +60,6 @@ class PoisonMessageTests {
 	static void emulators(DynamicPropertyRegistry registry) {
 		s3Emulator.createBucket(BUCKET);
 		WorkerTestSupport.register(registry, sqsEmulator, s3Emulator, QUEUE, BUCKET);
-	}
-
-	@AfterAll
-	static void stopEmulators() {
-		sqsEmulator.close();
-		s3Emulator.close();
 	}
 
 	@Test

@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.pipeline.core.ObjectKeys;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -59,7 +60,7 @@ class RedriveTests {
 
 	static final int s3Port = S3OutageTests.freePort();
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
 	/** Two receives, a second apart, before a message goes to the dead-letter queue. */
 	static final SqsEmulator.QueuePair queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 2, 1);
@@ -78,7 +79,6 @@ class RedriveTests {
 
 	@AfterAll
 	static void stopEmulators() {
-		sqsEmulator.close();
 		s3Emulator.close();
 	}
 
@@ -134,8 +134,7 @@ class RedriveTests {
 	}
 
 	private static Output redrive(String... args) {
-		Map<String, String> settings = Map.of("AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local",
-				"AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_SQS", sqsEmulator.endpoint().toString());
+		Map<String, String> settings = AwsEnvironment.local().sqs(sqsEmulator.endpoint()).asMap();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		int status = Redrive.run(List.of(args), settings::get, new PrintStream(bytes, true, StandardCharsets.UTF_8));
 		return new Output(status, bytes.toString(StandardCharsets.UTF_8));

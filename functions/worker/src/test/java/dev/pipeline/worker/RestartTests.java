@@ -10,11 +10,11 @@ import java.util.Map;
 
 import dev.pipeline.core.ObjectKeys;
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.worker.listener.ListenerStarter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -43,17 +43,11 @@ class RestartTests {
 
 	static final int MESSAGES = 1500;
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+	static final S3Emulator s3Emulator = Emulators.s3();
 
 	static final SqsEmulator.QueuePair queues = sqsEmulator.createQueueWithDeadLetters(QUEUE, 5, 5);
-
-	@AfterAll
-	static void stopEmulators() {
-		sqsEmulator.close();
-		s3Emulator.close();
-	}
 
 	@Test
 	void stopsWithinItsBudgetLeavingNoStoredMessageUndeletedAndResumesOnRestart() {

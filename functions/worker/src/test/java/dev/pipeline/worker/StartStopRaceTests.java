@@ -5,11 +5,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 import dev.pipeline.worker.listener.ListenerStarter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -32,15 +32,9 @@ class StartStopRaceTests {
 	/** Longer than the stop waits for the check (5 s), shorter than the SDK's timeout. */
 	static final Duration LATE = Duration.ofSeconds(7);
 
-	static final SqsEmulator sqsEmulator = SqsEmulator.start();
+	static final SqsEmulator sqsEmulator = Emulators.sqs();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
-
-	@AfterAll
-	static void stopEmulators() {
-		sqsEmulator.close();
-		s3Emulator.close();
-	}
+	static final S3Emulator s3Emulator = Emulators.s3();
 
 	@Test
 	void aStopDuringTheStartUpCheckLeavesTheListenerStopped() {

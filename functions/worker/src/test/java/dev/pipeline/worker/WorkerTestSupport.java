@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.Correlation;
+import dev.pipeline.core.MessageIds;
 import dev.pipeline.core.QueueMessage;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.testsupport.SqsEmulator;
 
@@ -36,22 +36,18 @@ final class WorkerTestSupport {
 
 	static void register(DynamicPropertyRegistry registry, SqsEmulator sqs, S3Emulator s3, String queue,
 			String bucket) {
-		registry.add("AWS_REGION", Aws.REGION::id);
-		registry.add("AWS_ACCESS_KEY_ID", () -> "local");
-		registry.add("AWS_SECRET_ACCESS_KEY", () -> "local");
-		registry.add("AWS_ENDPOINT_URL_SQS", () -> sqs.endpoint().toString());
-		registry.add("AWS_ENDPOINT_URL_S3", () -> s3.endpoint().toString());
-		registry.add("persist.queue.name", () -> queue);
-		registry.add("persist.bucket.name", () -> bucket);
-		registry.add("server.port", () -> "0");
-		registry.add("management.server.port", () -> "0");
+		asProperties(sqs, s3, queue, bucket).forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	static Map<String, String> asProperties(SqsEmulator sqs, S3Emulator s3, String queue, String bucket) {
-		return Map.of("AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
-				"AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString(), "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
-				"persist.queue.name", queue, "persist.bucket.name", bucket, "server.port", "0",
-				"management.server.port", "0");
+		return AwsEnvironment.local()
+			.sqs(sqs.endpoint())
+			.s3(s3.endpoint())
+			.with("persist.queue.name", queue)
+			.with("persist.bucket.name", bucket)
+			.with("server.port", "0")
+			.with("management.server.port", "0")
+			.asMap();
 	}
 
 	/** Sends a message as the API does and returns its id (the pipeline's, not SQS's). */

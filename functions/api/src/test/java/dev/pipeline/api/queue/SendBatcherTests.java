@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import dev.pipeline.core.QueueMessage;
 import dev.pipeline.testsupport.Aws;
 import dev.pipeline.testsupport.DelayingProxy;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.SqsEmulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 @IntegrationTest
 class SendBatcherTests {
 
-	static final SqsEmulator emulator = SqsEmulator.start();
+	static final SqsEmulator emulator = Emulators.sqs();
 
 	static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(QueueMessage.INGESTED_AT,
 			MessageAttributeValue.builder()
@@ -55,11 +55,6 @@ class SendBatcherTests {
 		for (int i = this.resources.size() - 1; i >= 0; i--) {
 			this.resources.get(i).close();
 		}
-	}
-
-	@AfterAll
-	static void stopEmulator() {
-		emulator.close();
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.pipeline.worker.lambda;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +13,7 @@ import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.worker.WorkerApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -54,10 +55,13 @@ class SqsBatchFunctionConcurrencyTests {
 		s3.setExecutor(Executors.newCachedThreadPool());
 		s3.createContext("/", SqsBatchFunctionConcurrencyTests::answer);
 		s3.start();
-		properties = Map.of("MAIN_CLASS", WorkerApplication.class.getName(), "spring.cloud.function.definition",
-				SqsBatchFunction.NAME, "spring.main.web-application-type", "none", "AWS_REGION", Aws.REGION.id(),
-				"AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_ENDPOINT_URL_S3",
-				"http://127.0.0.1:" + s3.getAddress().getPort(), "persist.bucket.name", "concurrency-tests");
+		properties = AwsEnvironment.local()
+			.s3(URI.create("http://127.0.0.1:" + s3.getAddress().getPort()))
+			.with("MAIN_CLASS", WorkerApplication.class.getName())
+			.with("spring.cloud.function.definition", SqsBatchFunction.NAME)
+			.with("spring.main.web-application-type", "none")
+			.with("persist.bucket.name", "concurrency-tests")
+			.asMap();
 		properties.forEach(System::setProperty);
 		invoker = new FunctionInvoker();
 	}

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.pipeline.testsupport.Aws;
+import dev.pipeline.testsupport.AwsEnvironment;
+import dev.pipeline.testsupport.Emulators;
 import dev.pipeline.testsupport.IntegrationTest;
 import dev.pipeline.testsupport.S3Emulator;
 import dev.pipeline.worker.WorkerApplication;
@@ -46,12 +47,15 @@ class SqsBatchFunctionTests {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	static final S3Emulator s3Emulator = S3Emulator.inMemory();
+	static final S3Emulator s3Emulator = Emulators.s3();
 
-	static final Map<String, String> PROPERTIES = Map.of("MAIN_CLASS", WorkerApplication.class.getName(),
-			"spring.cloud.function.definition", SqsBatchFunction.NAME, "spring.main.web-application-type", "none",
-			"AWS_REGION", Aws.REGION.id(), "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local",
-			"AWS_ENDPOINT_URL_S3", s3Emulator.endpoint().toString(), "persist.bucket.name", BUCKET);
+	static final Map<String, String> PROPERTIES = AwsEnvironment.local()
+		.s3(s3Emulator.endpoint())
+		.with("MAIN_CLASS", WorkerApplication.class.getName())
+		.with("spring.cloud.function.definition", SqsBatchFunction.NAME)
+		.with("spring.main.web-application-type", "none")
+		.with("persist.bucket.name", BUCKET)
+		.asMap();
 
 	static FunctionInvoker invoker;
 
@@ -65,7 +69,6 @@ class SqsBatchFunctionTests {
 	@AfterAll
 	static void stop() {
 		PROPERTIES.keySet().forEach(System::clearProperty);
-		s3Emulator.close();
 	}
 
 	@Test
